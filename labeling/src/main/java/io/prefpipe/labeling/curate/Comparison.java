@@ -1,0 +1,25 @@
+package io.prefpipe.labeling.curate;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The content annotators were asked to judge: a prompt and its responses.
+ *
+ * @param comparisonId groups the judgements of several annotators over this content
+ * @param prompt the prompt
+ * @param responses the responses, in the order the producer listed them
+ */
+public record Comparison(String comparisonId, String prompt, List<ResponseText> responses) {
+    public Comparison {
+        Objects.requireNonNull(comparisonId, "comparisonId");
+        Objects.requireNonNull(prompt, "prompt");
+        responses = List.copyOf(responses);
+    }
+
+    /** The response with this id. */
+    public Optional<ResponseText> response(String id) {
+        return responses.stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+}
