@@ -1,2 +1,5 @@
-/** Getting feedback into prefpipe: formats, validation, the Avro producer and its dead-letter topic. */
+/**
+ * Getting feedback into prefpipe: line formats, validation, file ingestion, the Avro producer with its dead-letter
+ * topic, and the synthetic feedback world with a known true reward.
+ */
 package io.prefpipe.ingestion;

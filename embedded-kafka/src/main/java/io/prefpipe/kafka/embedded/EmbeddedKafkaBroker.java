@@ -9,7 +9,9 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real Kafka broker, one combined broker and controller node in KRaft mode, listening on 127.0.0.1 on a free port.
+ * A real Kafka broker, one combined broker and controller node in KRaft mode, on a free port, advertised to clients as
+ * 127.0.0.1. Known limitation: {@code KafkaClusterTestKit} pre-binds its ports on the wildcard address, so the port is
+ * reachable from other hosts unless a firewall says otherwise; run it only on development machines.
  *
  * <p>It is Kafka's own server code, started through {@code KafkaClusterTestKit}; nothing is mocked. Defaults suit a
  * single node: replication factor 1 for the internal topics, no retention limit (so events with old event times are
@@ -122,6 +124,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             config.put("log.retention.ms", "-1");
             config.put("auto.create.topics.enable", "false");
             config.put("num.partitions", "1");
+            // Clients are told 127.0.0.1. (The test kit pre-binds the port itself on the wildcard address, which
+            // this setting cannot change; see the class comment.)
+            config.put("listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0");
         }
 
         /** Keeps the broker's data in this directory across restarts instead of a temporary one. */

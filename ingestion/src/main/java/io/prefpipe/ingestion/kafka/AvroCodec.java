@@ -61,7 +61,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         T record;
         try {
             record = reader.read(null, decoder);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            // Truncated input surfaces as an EOFException without a message; callers need one to report.
             throw new IOException("not a valid " + type.getSimpleName() + ": " + e, e);
         }
         if (!decoder.isEnd()) {

@@ -1,5 +1,6 @@
 package io.prefpipe.ingestion.validate;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,7 +14,8 @@ import java.util.Objects;
  * @param maxFutureSkew how far an event time may lie ahead of the validator's clock
  */
 public record ValidationLimits(
-        int maxResponses, int maxPromptChars, int maxResponseChars, int maxIdChars, Duration maxFutureSkew) {
+        int maxResponses, int maxPromptChars, int maxResponseChars, int maxIdChars, Duration maxFutureSkew)
+        implements Serializable {
 
     /** Defaults that admit real chat data (HH-RLHF prompts run to a few KB) and refuse abuse. */
     public static final ValidationLimits DEFAULTS = new ValidationLimits(16, 65_536, 65_536, 256, Duration.ofDays(1));

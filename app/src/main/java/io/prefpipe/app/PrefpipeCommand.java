@@ -1,0 +1,22 @@
+package io.prefpipe.app;
+
+import picocli.CommandLine.Command;
+
+/** The top-level command; everything is a subcommand. */
+@Command(
+        name = "prefpipe",
+        mixinStandardHelpOptions = true,
+        version = "prefpipe 0.1.0",
+        description = "Human feedback on Kafka to curated preference pairs and aligned language-model checkpoints.",
+        subcommands = {
+            BrokerCommand.class,
+            IngestCommand.class,
+            CurateCommand.class,
+            DemoCommand.class,
+        })
+public final class PrefpipeCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,317 @@
+package io.prefpipe.app.demo;
+
+import io.prefpipe.flink.curate.CurationJob;
+import io.prefpipe.flink.curate.CurationJobConfig;
+import io.prefpipe.flink.curate.CurationProgressListener;
+import io.prefpipe.flink.curate.CurationReport;
+import io.prefpipe.flink.kafka.SourcePlan;
+import io.prefpipe.ingestion.kafka.FeedbackProducer;
+import io.prefpipe.ingestion.kafka.FeedbackProducerConfig;
+import io.prefpipe.ingestion.kafka.Topics;
+import io.prefpipe.ingestion.synthetic.SyntheticFeedback;
+import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
+import io.prefpipe.ingestion.synthetic.SyntheticWorld;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
+import io.prefpipe.optimizer.checkpoint.Checkpoint;
+import io.prefpipe.optimizer.checkpoint.CheckpointManifest;
+import io.prefpipe.optimizer.checkpoint.CheckpointWriter;
+import io.prefpipe.optimizer.data.PreferenceExample;
+import io.prefpipe.optimizer.data.PreferenceSnapshot;
+import io.prefpipe.optimizer.data.SnapshotReader;
+import io.prefpipe.optimizer.loss.DpoLoss;
+import io.prefpipe.optimizer.model.PolicyConfig;
+import io.prefpipe.optimizer.model.PolicyModel;
+import io.prefpipe.optimizer.model.PromptResponse;
+import io.prefpipe.optimizer.train.DpoTrainer;
+import io.prefpipe.optimizer.train.SftTrainer;
+import io.prefpipe.optimizer.train.TrainingConfig;
+import io.prefpipe.optimizer.train.TrainingListener;
+import io.prefpipe.optimizer.train.TrainingResult;
+import io.prefpipe.schema.FeedbackEvent;
+import io.prefpipe.snapshot.SnapshotManifest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs the whole pipeline once: synthetic feedback → Kafka → the Flink curation job → a Parquet snapshot → a tiny
+ * policy warmed up on the snapshot's responses → DPO against that warm-up as reference → a checkpoint, then scores
+ * the result against the synthetic world's hidden true reward.
+ */
+public final class DemoRunner {
+    private static final int LOSS_WINDOW = 20;
+    private static final int MAX_NEW_TOKENS = 48;
+    private static final DateTimeFormatter RUN_ID =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final DemoOptions options;
+    private final PrintStream console;
+    private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
+
+    public DemoRunner(DemoOptions options, PrintStream console) {
+        this.options = options;
+        this.console = console;
+    }
+
+    /** Runs the demo; the summary is printed to the console as it goes, and returned. */
+    public DemoReport run() throws IOException {
+        Instant start = Instant.now();
+        String runId = "demo-" + options.seed() + "-" + RUN_ID.format(start);
+        SyntheticWorld world = new SyntheticWorld();
+        try (EmbeddedKafkaBroker broker = options.bootstrap() == null ? startBroker() : null) {
+            String bootstrap = broker == null ? options.bootstrap() : broker.bootstrapServers();
+            // On a shared cluster the demo's topics must not mix with earlier runs' data.
+            String prefix = broker == null ? runId + "." : "";
+            String feedback = prefix + "feedback";
+            String deadLetters = prefix + "feedback.dlq";
+            String pairs = prefix + "pairs";
+            Topics.ensure(bootstrap, List.of(feedback, deadLetters, pairs), 2, (short) 1);
+
+            long produced = produce(bootstrap, feedback, deadLetters, world);
+            CurationReport curation = curate(bootstrap, feedback, deadLetters, pairs, runId);
+            PreferenceSnapshot snapshot = new SnapshotReader().read(curation.snapshotDir());
+            double labelAccuracy = labelAccuracy(world, snapshot.examples());
+            console.printf("      label accuracy of the curated pairs against the true preference: %.4f%n", labelAccuracy);
+            return train(world, snapshot, produced, curation, labelAccuracy, runId, start);
+        }
+    }
+
+    private EmbeddedKafkaBroker startBroker() {
+        return stage("1/5 Starting an embedded Kafka broker (KRaft)", () -> {
+            EmbeddedKafkaBroker b = EmbeddedKafkaBroker.builder().build().start();
+            console.println("      broker at " + b.bootstrapServers());
+            return b;
+        });
+    }
+
+    private long produce(String bootstrap, String feedbackTopic, String dlqTopic, SyntheticWorld world) {
+        return stage("2/5 Producing synthetic feedback", () -> {
+            SyntheticFeedback feedback = new SyntheticFeedback(SyntheticFeedbackConfig.builder(options.seed())
+                    .setComparisons(options.comparisons())
+                    .setJudgements(options.judgements())
+                    .setAnnotators(options.annotators())
+                    .setRedeliveryRate(options.redeliveryRate())
+                    .setMalformedRate(options.malformedRate())
+                    .build(), world);
+            console.printf("      %d judgements on %d comparisons by %d simulated annotators (%s)%n",
+                    options.judgements(), options.comparisons(), options.annotators(), annotatorMix(feedback));
+            long sent = 0;
+            try (FeedbackProducer producer = new FeedbackProducer(FeedbackProducerConfig.builder()
+                    .setBootstrapServers(bootstrap).setFeedbackTopic(feedbackTopic).setDeadLetterTopic(dlqTopic)
+                    .build())) {
+                for (FeedbackEvent e : feedback) {
+                    producer.send(e);
+                    if (++sent % 5_000 == 0) {
+                        console.printf("      ... %d events sent%n", sent);
+                    }
+                }
+                producer.flush();
+            }
+            console.printf("      %d events produced to '%s' (including redeliveries and malformed events)%n", sent,
+                    feedbackTopic);
+            return sent;
+        });
+    }
+
+    private static String annotatorMix(SyntheticFeedback feedback) {
+        Map<String, Integer> byBehaviour = new LinkedHashMap<>();
+        feedback.annotators().forEach(a -> byBehaviour.merge(a.behaviour().name().toLowerCase(), 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        byBehaviour.forEach((k, v) -> parts.add(v + " " + k));
+        return String.join(", ", parts);
+    }
+
+    private CurationReport curate(String bootstrap, String feedback, String dlq, String pairs, String runId) {
+        return stage("3/5 Curating with Flink (bounded run on a local MiniCluster)", () -> {
+            CurationJobConfig config = CurationJobConfig.builder()
+                    .setBootstrapServers(bootstrap)
+                    .setFeedbackTopic(feedback)
+                    .setDeadLetterTopic(dlq)
+                    .setPairsTopic(pairs)
+                    .setGroupId("prefpipe-" + runId)
+                    .setTransactionalIdPrefix("prefpipe-" + runId)
+                    .setBounded(true)
+                    .setEmitAfterVotes(options.emitAfterVotes())
+                    .setSnapshotDir(options.out().resolve("snapshots").resolve(runId))
+                    .setSnapshotId(runId)
+                    .build();
+            CurationReport r = CurationJob.run(config, new ConsoleCurationProgress(console));
+            SnapshotManifest.Counts c = r.counts();
+            console.printf("      events in %d = curated %d + filtered %d %s + dead-lettered %d %s -> %s%n",
+                    c.eventsIn(), c.curatedEvents(), c.filteredTotal(), c.filtered(), c.deadLetteredTotal(),
+                    c.deadLettered(), c.reconciles() ? "reconciled" : "DOES NOT RECONCILE");
+            console.printf("      %d pairs in %d Parquet file(s) under %s%n", r.pairs(), r.manifest().files().size(),
+                    r.snapshotDir());
+            return r;
+        });
+    }
+
+    /** Share of pairs whose chosen response has the higher true reward; equal rewards count half. */
+    static double labelAccuracy(SyntheticWorld world, List<PreferenceExample> pairs) {
+        double correct = 0;
+        for (PreferenceExample p : pairs) {
+            int c = Double.compare(world.reward(p.prompt(), p.chosen()), world.reward(p.prompt(), p.rejected()));
+            correct += c > 0 ? 1 : c == 0 ? 0.5 : 0;
+        }
+        return pairs.isEmpty() ? Double.NaN : correct / pairs.size();
+    }
+
+    private DemoReport train(SyntheticWorld world, PreferenceSnapshot snapshot, long produced,
+            CurationReport curation, double labelAccuracy, String runId, Instant start) throws IOException {
+        TrueRewardEvaluation eval = new TrueRewardEvaluation(world, world.heldOutPrompts(),
+                options.evalSamplesPerPrompt(), MAX_NEW_TOKENS);
+        try (PolicyModel policy = PolicyModel.create(PolicyConfig.defaults(), options.seed())) {
+            Instant training = begin("4/5 Training: supervised warm-up, then DPO against the warm-up as reference");
+            TrainingResult sft = warmUp(policy, snapshot);
+            try (PolicyModel reference = policy.frozenCopy()) {
+                TrainingConfig dpoConfig = TrainingConfig.builder()
+                        .setSteps(options.dpoSteps())
+                        .setBatchSize(options.batchSize())
+                        .setLearningRate(options.dpoLearningRate())
+                        .setBeta(options.beta())
+                        .setSeed(options.seed())
+                        .build();
+                TrainingResult dpo = new DpoTrainer(dpoConfig, progress("DPO", options.dpoSteps()))
+                        .train(policy, reference, snapshot.examples());
+                console.printf("      DPO on %d pairs: loss %.4f -> %.4f over %d steps (%.1f steps/s)%n",
+                        snapshot.examples().size(), head(dpo.losses()), tail(dpo.losses()), dpo.steps(),
+                        dpo.stepsPerSecond());
+                Checkpoint checkpoint = new CheckpointWriter(options.out().resolve("checkpoints")).write(policy,
+                        CheckpointManifest.builder()
+                                .setCheckpointId("dpo-" + runId)
+                                .setCreatedTime(Instant.now())
+                                .setLoss(new DpoLoss(options.beta()))
+                                .setTraining(dpoConfig)
+                                .setPolicy(policy.config())
+                                .setResult(dpo)
+                                .setSnapshot(snapshot.manifest())
+                                .setProperty("warmup.steps", Integer.toString(sft.steps()))
+                                .setProperty("reference", "the warm-up policy")
+                                .build());
+                console.println("      checkpoint written to " + checkpoint.dir());
+                end("Training", training);
+
+                Instant scoring = begin("5/5 Scoring both policies against the hidden true reward on held-out prompts");
+                List<String> refA = eval.sample(reference, options.seed() + 1);
+                List<String> refB = eval.sample(reference, options.seed() + 2);
+                List<String> pol = eval.sample(policy, options.seed() + 1);
+                printExamples(eval, refA, pol);
+                end("Scoring", scoring);
+                return new DemoReport(produced, curation.counts(), curation.snapshotDir(), labelAccuracy,
+                        sft.finalLoss(), head(dpo.losses()), tail(dpo.losses()), dpo.stepsPerSecond(),
+                        eval.meanReward(refA), eval.meanReward(pol), eval.winRate(refA, refB), eval.winRate(pol, refB),
+                        eval.size(), checkpoint.dir(), Collections.unmodifiableMap(new LinkedHashMap<>(stageTimes)), Duration.between(start, Instant.now()));
+            }
+        }
+    }
+
+    private void printExamples(TrueRewardEvaluation eval, List<String> reference, List<String> policy) {
+        int step = Math.max(1, reference.size() / 4);
+        for (int i = 0; i < reference.size(); i += step) {
+            console.printf("      '%s'%n        reference: '%s' (r* %.2f)%n        policy:    '%s' (r* %.2f)%n",
+                    eval.prompt(i), reference.get(i), eval.reward(i, reference.get(i)), policy.get(i),
+                    eval.reward(i, policy.get(i)));
+        }
+    }
+
+    private TrainingResult warmUp(PolicyModel policy, PreferenceSnapshot snapshot) {
+        // The reference policy imitates the responses annotators were shown: both sides of every pair, once each.
+        Set<PromptResponse> responses = new LinkedHashSet<>();
+        for (PreferenceExample e : snapshot.examples()) {
+            responses.add(new PromptResponse(e.prompt(), e.chosen()));
+            responses.add(new PromptResponse(e.prompt(), e.rejected()));
+        }
+        TrainingConfig config = TrainingConfig.builder()
+                .setSteps(options.sftSteps())
+                .setBatchSize(options.batchSize())
+                .setLearningRate(options.sftLearningRate())
+                .setSeed(options.seed())
+                .build();
+        TrainingResult r = new SftTrainer(config, progress("warm-up", options.sftSteps()))
+                .train(policy, List.copyOf(responses));
+        console.printf("      warm-up on %d responses: NLL/token %.4f -> %.4f%n", responses.size(), head(r.losses()),
+                tail(r.losses()));
+        return r;
+    }
+
+    private TrainingListener progress(String phase, int totalSteps) {
+        int every = Math.max(1, totalSteps / 5);
+        return p -> {
+            if (p.step() % every == 0 || p.step() == p.totalSteps()) {
+                console.printf("      %s step %d/%d  loss %.4f  %.1f steps/s  eta %ds%n", phase, p.step(),
+                        p.totalSteps(), p.loss(), p.stepsPerSecond(), p.eta().toSeconds());
+            }
+        };
+    }
+
+    private static double head(List<Double> losses) {
+        return losses.subList(0, Math.min(LOSS_WINDOW, losses.size())).stream().mapToDouble(Double::doubleValue)
+                .average().orElse(Double.NaN);
+    }
+
+    private static double tail(List<Double> losses) {
+        return losses.subList(Math.max(0, losses.size() - LOSS_WINDOW), losses.size()).stream()
+                .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    @FunctionalInterface
+    private interface StageBody<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T stage(String name, StageBody<T> body) {
+        Instant t0 = begin(name);
+        try {
+            T result = body.run();
+            end(name.substring(name.indexOf(' ') + 1), t0);
+            return result;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Instant begin(String name) {
+        console.println("[" + name + "]");
+        return Instant.now();
+    }
+
+    private void end(String name, Instant t0) {
+        Duration took = Duration.between(t0, Instant.now());
+        stageTimes.put(name, took);
+        console.printf("      done in %.1f s%n", took.toMillis() / 1000.0);
+    }
+
+    /** Prints the curation job's running counts. */
+    private static final class ConsoleCurationProgress implements CurationProgressListener {
+        private final PrintStream console;
+
+        ConsoleCurationProgress(PrintStream console) {
+            this.console = console;
+        }
+
+        @Override
+        public void onStarted(String jobId, SourcePlan plan) {
+            console.printf("      job %s reading %d messages from %d partition(s) of '%s'%n", jobId,
+                    plan.offsetsCovered(), plan.partitions(), plan.topic());
+        }
+
+        @Override
+        public void onProgress(SnapshotManifest.Counts c, Duration elapsed) {
+            console.printf("      ... after %ds: %d events in, %d curated, %d filtered, %d dead-lettered%n",
+                    elapsed.toSeconds(), c.eventsIn(), c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal());
+        }
+    }
+}

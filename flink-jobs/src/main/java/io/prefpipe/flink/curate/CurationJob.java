@@ -1,0 +1,149 @@
+package io.prefpipe.flink.curate;
+
+import io.prefpipe.flink.kafka.SourcePlan;
+import io.prefpipe.flink.kafka.SourcePlanner;
+import io.prefpipe.ingestion.kafka.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Runs the curation job on a local Flink MiniCluster bound to 127.0.0.1.
+ *
+ * <pre>{@code
+ * CurationJobConfig config = CurationJobConfig.builder()
+ *         .setBootstrapServers("127.0.0.1:9092")
+ *         .setSnapshotDir(Path.of("snapshots/2025-06-01"))
+ *         .build();
+ * CurationReport report = CurationJob.run(config, CurationProgressListener.logging());
+ * }</pre>
+ *
+ * <p>Flink leaves non-daemon threads behind; a command-line {@code main} should end with {@code System.exit}, also
+ * when the run failed.
+ */
+public final class CurationJob {
+    private CurationJob() {}
+
+    /**
+     * Runs a bounded curation to the end and writes the snapshot.
+     *
+     * @throws IllegalArgumentException if {@code config} is not bounded
+     * @throws CurationException if the run cannot start or fails
+     */
+    public static CurationReport run(CurationJobConfig config, CurationProgressListener listener) {
+        if (!config.bounded()) {
+            throw new IllegalArgumentException("run needs bounded=true; use start() for an unbounded run");
+        }
+        try (CurationRun run = start(config, listener)) {
+            return run.awaitReport();
+        }
+    }
+
+    /**
+     * Plans the offsets, creates missing output topics, and submits the job; returns once it is submitted. A bounded
+     * run's snapshot is written by {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
+     *
+     * @throws CurationException if the snapshot folder is not empty or cannot be created, the feedback topic is missing,
+     *     or the job cannot be submitted
+     */
+    public static CurationRun start(CurationJobConfig config, CurationProgressListener listener) {
+        long startNanos = System.nanoTime();
+        prepareSnapshotDir(config.snapshotDir());
+        SourcePlanner planner = new SourcePlanner(config.bootstrapServers());
+        SourcePlan plan;
+        try {
+            plan = planner.plan(config.feedbackTopic(), config.groupId(), config.startingOffsets());
+            if (config.createMissingTopics()) {
+                Topics.ensure(config.bootstrapServers(), List.of(config.deadLetterTopic(), config.pairsTopic()),
+                        plan.partitions(), plan.replicationFactor());
+            }
+        } catch (IllegalStateException e) {
+            throw new CurationException(e.getMessage(), e);
+        }
+        Path temporaryCheckpoints = config.checkpointDir() == null ? temporaryCheckpointDir() : null;
+        Path checkpoints = temporaryCheckpoints != null ? temporaryCheckpoints : config.checkpointDir();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
+                localConfiguration(config, checkpoints));
+        CurationTopology.attach(env, config, plan);
+        JobClient client;
+        try {
+            client = env.executeAsync("prefpipe curate " + config.snapshotId());
+        } catch (Exception e) {
+            CurationRun.deleteQuietly(temporaryCheckpoints);
+            throw new CurationException("cannot submit the curation job: " + e.getMessage(), e);
+        }
+        CurationRun run = new CurationRun(config, plan, client, listener, planner, temporaryCheckpoints,
+                Clock.systemUTC(), startNanos);
+        listener.onStarted(run.jobId(), plan);
+        return run;
+    }
+
+    /** The MiniCluster and job settings: loopback only, exactly-once checkpoints to files, no Kryo. */
+    static Configuration localConfiguration(CurationJobConfig config, Path checkpointDir) {
+        Configuration c = new Configuration();
+        String loopback = "127.0.0.1";
+        c.set(RestOptions.BIND_ADDRESS, loopback);
+        c.set(RestOptions.ADDRESS, loopback);
+        c.set(RestOptions.BIND_PORT, "0");
+        c.set(JobManagerOptions.ADDRESS, loopback);
+        c.set(JobManagerOptions.BIND_HOST, loopback);
+        c.set(TaskManagerOptions.HOST, loopback);
+        c.set(TaskManagerOptions.BIND_HOST, loopback);
+        // Tasks report accumulators to the job manager with their heartbeats (10 s by default); running counts are
+        // read from there, so they are only as fresh as the last heartbeat.
+        c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // The default (job manager) storage caps a snapshot at 5 MB, which a few hundred thousand event ids exceed.
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toAbsolutePath().toUri().toString());
+        // Every type in the graph has a Flink serializer (Avro records, Java records, primitives); fail rather than
+        // fall back to Kryo silently.
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        if (config.bounded()) {
+            // A bounded run's counts come from accumulators, which a restart would reset; and a failing job would
+            // otherwise retry for ever. Fail once, loudly.
+            c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        }
+        return c;
+    }
+
+    private static Path temporaryCheckpointDir() {
+        try {
+            return Files.createTempDirectory("prefpipe-checkpoints-");
+        } catch (IOException e) {
+            throw new CurationException("cannot create a temporary checkpoint folder: " + e, e);
+        }
+    }
+
+    private static void prepareSnapshotDir(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new CurationException("snapshot folder " + dir
+                                + " is not empty; a snapshot is written into a new or empty folder");
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CurationException("cannot create snapshot folder " + dir + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package io.prefpipe.flink.curate;
+
+import static io.prefpipe.flink.curate.CurationJobOptions.AGGREGATOR;
+import static io.prefpipe.flink.curate.CurationJobOptions.BOUNDED;
+import static io.prefpipe.flink.curate.CurationJobOptions.CHECKPOINT_INTERVAL;
+import static io.prefpipe.flink.curate.CurationJobOptions.CLOSED_COMPARISON_TTL;
+import static io.prefpipe.flink.curate.CurationJobOptions.COMPARISON_WINDOW;
+import static io.prefpipe.flink.curate.CurationJobOptions.CREATE_MISSING_TOPICS;
+import static io.prefpipe.flink.curate.CurationJobOptions.DEAD_LETTER_TOPIC;
+import static io.prefpipe.flink.curate.CurationJobOptions.DEDUPE_TTL;
+import static io.prefpipe.flink.curate.CurationJobOptions.EMIT_AFTER_VOTES;
+import static io.prefpipe.flink.curate.CurationJobOptions.FEEDBACK_TOPIC;
+import static io.prefpipe.flink.curate.CurationJobOptions.GROUP_ID;
+import static io.prefpipe.flink.curate.CurationJobOptions.MAX_OUT_OF_ORDERNESS;
+import static io.prefpipe.flink.curate.CurationJobOptions.PAIRS_TOPIC;
+import static io.prefpipe.flink.curate.CurationJobOptions.PARALLELISM;
+import static io.prefpipe.flink.curate.CurationJobOptions.PROGRESS_INTERVAL;
+import static io.prefpipe.flink.curate.CurationJobOptions.SOURCE_IDLENESS;
+import static io.prefpipe.flink.curate.CurationJobOptions.STARTING_OFFSETS;
+import static io.prefpipe.flink.curate.CurationJobOptions.TRANSACTIONAL_ID_PREFIX;
+import static io.prefpipe.flink.curate.CurationJobOptions.TRANSACTION_TIMEOUT;
+
+import io.prefpipe.flink.kafka.StartingOffsets;
+import io.prefpipe.ingestion.validate.ValidationLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a curation run needs. Each field is checked on construction and a bad one is named in the message; see
+ * {@link CurationJobOptions} for what each means and its default.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param feedbackTopic topic of Avro feedback events
+ * @param deadLetterTopic topic of dead letters
+ * @param pairsTopic topic of curated pairs
+ * @param groupId consumer group for committed offsets
+ * @param startingOffsets where reading starts
+ * @param bounded whether the run reads up to the end offsets present at start and then finishes
+ * @param snapshotDir folder of the snapshot's Parquet files and manifest
+ * @param snapshotId id recorded in the manifest
+ * @param parallelism parallelism of every operator
+ * @param checkpointInterval exactly-once checkpoint interval
+ * @param checkpointDir folder of the checkpoints, or {@code null} for a temporary one deleted when the run is closed
+ * @param emitAfterVotes events after which a comparison is curated
+ * @param comparisonWindow event time after a comparison's first event when it is curated regardless
+ * @param maxOutOfOrderness how far event times may run behind the latest one
+ * @param sourceIdleness time without events after which a source split is idle
+ * @param dedupeTtl how long event ids are remembered
+ * @param closedComparisonTtl how long a curated comparison stays closed
+ * @param aggregator label aggregator name
+ * @param validationLimits limits every event must respect
+ * @param transactionalIdPrefix prefix of the sinks' Kafka transactional ids
+ * @param transactionTimeout Kafka producer transaction timeout of the sinks
+ * @param createMissingTopics whether to create the dead-letter and pairs topics if missing
+ * @param progressInterval how often running counts are reported
+ */
+public record CurationJobConfig(
+        String bootstrapServers,
+        String feedbackTopic,
+        String deadLetterTopic,
+        String pairsTopic,
+        String groupId,
+        StartingOffsets startingOffsets,
+        boolean bounded,
+        Path snapshotDir,
+        String snapshotId,
+        int parallelism,
+        Duration checkpointInterval,
+        Path checkpointDir,
+        int emitAfterVotes,
+        Duration comparisonWindow,
+        Duration maxOutOfOrderness,
+        Duration sourceIdleness,
+        Duration dedupeTtl,
+        Duration closedComparisonTtl,
+        String aggregator,
+        ValidationLimits validationLimits,
+        String transactionalIdPrefix,
+        Duration transactionTimeout,
+        boolean createMissingTopics,
+        Duration progressInterval) {
+
+    public CurationJobConfig {
+        requireText("bootstrapServers", bootstrapServers);
+        requireText("feedbackTopic", feedbackTopic);
+        requireText("deadLetterTopic", deadLetterTopic);
+        requireText("pairsTopic", pairsTopic);
+        requireText("groupId", groupId);
+        requirePresent("startingOffsets", startingOffsets);
+        requirePresent("snapshotDir", snapshotDir);
+        requireText("snapshotId", snapshotId);
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+        }
+        requireAtLeast("checkpointInterval", checkpointInterval, Duration.ofMillis(10));
+        if (emitAfterVotes < 1) {
+            throw new IllegalArgumentException("emitAfterVotes must be >= 1, got " + emitAfterVotes);
+        }
+        requireAtLeast("comparisonWindow", comparisonWindow, Duration.ofMillis(1));
+        requireAtLeast("maxOutOfOrderness", maxOutOfOrderness, Duration.ZERO);
+        requireAtLeast("sourceIdleness", sourceIdleness, Duration.ofMillis(1));
+        requireAtLeast("dedupeTtl", dedupeTtl, Duration.ofMillis(1));
+        requireAtLeast("closedComparisonTtl", closedComparisonTtl, Duration.ofMillis(1));
+        requirePresent("aggregator", aggregator);
+        if (!Aggregators.names().contains(aggregator)) {
+            throw new IllegalArgumentException("aggregator '" + aggregator + "' is unknown; known: "
+                    + Aggregators.names());
+        }
+        requirePresent("validationLimits", validationLimits);
+        requireText("transactionalIdPrefix", transactionalIdPrefix);
+        requireAtLeast("transactionTimeout", transactionTimeout, Duration.ofSeconds(1));
+        requireAtLeast("progressInterval", progressInterval, Duration.ofMillis(10));
+
+        if (feedbackTopic.equals(deadLetterTopic) || feedbackTopic.equals(pairsTopic)
+                || deadLetterTopic.equals(pairsTopic)) {
+            throw new IllegalArgumentException("feedbackTopic, deadLetterTopic and pairsTopic must differ, got "
+                    + feedbackTopic + ", " + deadLetterTopic + ", " + pairsTopic);
+        }
+        // A transaction stays open from one checkpoint to the next; if it timed out first, the broker would abort it
+        // and the pairs in it would be lost.
+        if (transactionTimeout.compareTo(checkpointInterval) <= 0) {
+            throw new IllegalArgumentException("transactionTimeout (" + transactionTimeout
+                    + ") must be longer than checkpointInterval (" + checkpointInterval + ")");
+        }
+    }
+
+    /** A builder with every optional field at its {@link CurationJobOptions} default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + " is required and must not be blank, got "
+                    + (value == null ? "null" : "'" + value + "'"));
+        }
+    }
+
+    private static void requirePresent(String field, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+    }
+
+    private static void requireAtLeast(String field, Duration value, Duration min) {
+        requirePresent(field, value);
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(field + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    /** Builds a {@link CurationJobConfig}; {@code bootstrapServers} and {@code snapshotDir} are required. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String feedbackTopic = FEEDBACK_TOPIC.defaultValue();
+        private String deadLetterTopic = DEAD_LETTER_TOPIC.defaultValue();
+        private String pairsTopic = PAIRS_TOPIC.defaultValue();
+        private String groupId = GROUP_ID.defaultValue();
+        private StartingOffsets startingOffsets = STARTING_OFFSETS.defaultValue();
+        private boolean bounded = BOUNDED.defaultValue();
+        private Path snapshotDir;
+        private String snapshotId;
+        private int parallelism = PARALLELISM.defaultValue();
+        private Duration checkpointInterval = CHECKPOINT_INTERVAL.defaultValue();
+        private Path checkpointDir;
+        private int emitAfterVotes = EMIT_AFTER_VOTES.defaultValue();
+        private Duration comparisonWindow = COMPARISON_WINDOW.defaultValue();
+        private Duration maxOutOfOrderness = MAX_OUT_OF_ORDERNESS.defaultValue();
+        private Duration sourceIdleness = SOURCE_IDLENESS.defaultValue();
+        private Duration dedupeTtl = DEDUPE_TTL.defaultValue();
+        private Duration closedComparisonTtl = CLOSED_COMPARISON_TTL.defaultValue();
+        private String aggregator = AGGREGATOR.defaultValue();
+        private ValidationLimits validationLimits = ValidationLimits.DEFAULTS;
+        private String transactionalIdPrefix = TRANSACTIONAL_ID_PREFIX.defaultValue();
+        private Duration transactionTimeout = TRANSACTION_TIMEOUT.defaultValue();
+        private boolean createMissingTopics = CREATE_MISSING_TOPICS.defaultValue();
+        private Duration progressInterval = PROGRESS_INTERVAL.defaultValue();
+
+        private Builder() {}
+
+        /** Required. */
+        public Builder setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            return this;
+        }
+
+        public Builder setFeedbackTopic(String feedbackTopic) {
+            this.feedbackTopic = Objects.requireNonNull(feedbackTopic, "feedbackTopic");
+            return this;
+        }
+
+        public Builder setDeadLetterTopic(String deadLetterTopic) {
+            this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+            return this;
+        }
+
+        public Builder setPairsTopic(String pairsTopic) {
+            this.pairsTopic = Objects.requireNonNull(pairsTopic, "pairsTopic");
+            return this;
+        }
+
+        public Builder setGroupId(String groupId) {
+            this.groupId = Objects.requireNonNull(groupId, "groupId");
+            return this;
+        }
+
+        public Builder setStartingOffsets(StartingOffsets startingOffsets) {
+            this.startingOffsets = Objects.requireNonNull(startingOffsets, "startingOffsets");
+            return this;
+        }
+
+        public Builder setBounded(boolean bounded) {
+            this.bounded = bounded;
+            return this;
+        }
+
+        /** Required. */
+        public Builder setSnapshotDir(Path snapshotDir) {
+            this.snapshotDir = Objects.requireNonNull(snapshotDir, "snapshotDir");
+            return this;
+        }
+
+        /** Optional; defaults to the snapshot folder's name. */
+        public Builder setSnapshotId(String snapshotId) {
+            this.snapshotId = Objects.requireNonNull(snapshotId, "snapshotId");
+            return this;
+        }
+
+        public Builder setParallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public Builder setCheckpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            return this;
+        }
+
+        /** Optional; by default checkpoints go to a temporary folder that is deleted when the run is closed. */
+        public Builder setCheckpointDir(Path checkpointDir) {
+            this.checkpointDir = Objects.requireNonNull(checkpointDir, "checkpointDir");
+            return this;
+        }
+
+        public Builder setEmitAfterVotes(int emitAfterVotes) {
+            this.emitAfterVotes = emitAfterVotes;
+            return this;
+        }
+
+        public Builder setComparisonWindow(Duration comparisonWindow) {
+            this.comparisonWindow = Objects.requireNonNull(comparisonWindow, "comparisonWindow");
+            return this;
+        }
+
+        public Builder setMaxOutOfOrderness(Duration maxOutOfOrderness) {
+            this.maxOutOfOrderness = Objects.requireNonNull(maxOutOfOrderness, "maxOutOfOrderness");
+            return this;
+        }
+
+        public Builder setSourceIdleness(Duration sourceIdleness) {
+            this.sourceIdleness = Objects.requireNonNull(sourceIdleness, "sourceIdleness");
+            return this;
+        }
+
+        public Builder setDedupeTtl(Duration dedupeTtl) {
+            this.dedupeTtl = Objects.requireNonNull(dedupeTtl, "dedupeTtl");
+            return this;
+        }
+
+        public Builder setClosedComparisonTtl(Duration closedComparisonTtl) {
+            this.closedComparisonTtl = Objects.requireNonNull(closedComparisonTtl, "closedComparisonTtl");
+            return this;
+        }
+
+        public Builder setAggregator(String aggregator) {
+            this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+            return this;
+        }
+
+        public Builder setValidationLimits(ValidationLimits validationLimits) {
+            this.validationLimits = Objects.requireNonNull(validationLimits, "validationLimits");
+            return this;
+        }
+
+        public Builder setTransactionalIdPrefix(String transactionalIdPrefix) {
+            this.transactionalIdPrefix = Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+            return this;
+        }
+
+        public Builder setTransactionTimeout(Duration transactionTimeout) {
+            this.transactionTimeout = Objects.requireNonNull(transactionTimeout, "transactionTimeout");
+            return this;
+        }
+
+        public Builder setCreateMissingTopics(boolean createMissingTopics) {
+            this.createMissingTopics = createMissingTopics;
+            return this;
+        }
+
+        public Builder setProgressInterval(Duration progressInterval) {
+            this.progressInterval = Objects.requireNonNull(progressInterval, "progressInterval");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the field, if a required field is missing or any field is invalid
+         */
+        public CurationJobConfig build() {
+            String id = snapshotId;
+            if (id == null && snapshotDir != null) {
+                Path name = snapshotDir.toAbsolutePath().normalize().getFileName();
+                id = name == null ? null : name.toString();
+            }
+            return new CurationJobConfig(bootstrapServers, feedbackTopic, deadLetterTopic, pairsTopic, groupId,
+                    startingOffsets, bounded, snapshotDir, id, parallelism, checkpointInterval, checkpointDir,
+                    emitAfterVotes, comparisonWindow, maxOutOfOrderness, sourceIdleness, dedupeTtl,
+                    closedComparisonTtl, aggregator, validationLimits, transactionalIdPrefix, transactionTimeout,
+                    createMissingTopics, progressInterval);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.prefpipe.flink.curate;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.prefpipe.flink.kafka.StartingOffsets;
+import io.prefpipe.ingestion.validate.ValidationLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Every setting of the curation job as a typed option with its default and doc: the one list a CLI renders and parses
+ * with {@link #toConfig(Map)}. {@link CurationJobConfig.Builder} takes its defaults from here. Durations are written
+ * the Flink way ({@code 500 ms}, {@code 10 s}, {@code 5 min}, {@code 1 h}, {@code 7 d}).
+ */
+public final class CurationJobOptions {
+    private CurationJobOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers").stringType().noDefaultValue()
+            .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:9092. Required.");
+    public static final ConfigOption<String> FEEDBACK_TOPIC = key("feedback-topic").stringType().defaultValue("feedback")
+            .withDescription("Topic of Avro FeedbackEvents to curate.");
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = key("dead-letter-topic").stringType()
+            .defaultValue("feedback.dlq")
+            .withDescription("Topic of DeadLetters for messages that are not valid events (stage 'curate').");
+    public static final ConfigOption<String> PAIRS_TOPIC = key("pairs-topic").stringType().defaultValue("pairs")
+            .withDescription("Topic of the curated PreferencePairs, written exactly once.");
+    public static final ConfigOption<String> GROUP_ID = key("group-id").stringType().defaultValue("prefpipe-curate")
+            .withDescription("Consumer group whose offsets 'committed' starts from and a bounded run commits.");
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = key("starting-offsets")
+            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.EARLIEST)
+            .withDescription("EARLIEST reads the whole topic; COMMITTED goes on from the group's committed offsets.");
+    public static final ConfigOption<Boolean> BOUNDED = key("bounded").booleanType().defaultValue(true)
+            .withDescription("Read up to the end offsets present at start, finish, and write the snapshot manifest. "
+                    + "When false, run until cancelled.");
+    public static final ConfigOption<String> SNAPSHOT_DIR = key("snapshot-dir").stringType().noDefaultValue()
+            .withDescription("Folder the snapshot's Parquet files and manifest go to; must be absent or empty. "
+                    + "Required.");
+    public static final ConfigOption<String> SNAPSHOT_ID = key("snapshot-id").stringType().noDefaultValue()
+            .withDescription("Id recorded in the manifest. Default: the snapshot folder's name.");
+    public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(1)
+            .withDescription("Parallelism of every operator.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("checkpoint-interval").durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("Exactly-once checkpoint interval. Pairs become visible (Parquet files renamed, Kafka "
+                    + "transactions committed) at checkpoints, and a bounded run ends at the next one.");
+    public static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint-dir").stringType().noDefaultValue()
+            .withDescription("Folder of the job's checkpoints. Default: a temporary folder, deleted when the run is "
+                    + "closed.");
+    public static final ConfigOption<Integer> EMIT_AFTER_VOTES = key("emit-after-votes").intType().defaultValue(3)
+            .withDescription("A comparison is curated as soon as this many distinct events arrived for it.");
+    public static final ConfigOption<Duration> COMPARISON_WINDOW = key("comparison-window").durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("A comparison is curated once the watermark passes its first event time plus this, "
+                    + "with the votes it has.");
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = key("max-out-of-orderness").durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("How far event times may run behind the latest one before the watermark passes them.");
+    public static final ConfigOption<Duration> SOURCE_IDLENESS = key("source-idleness").durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("A source split without events this long stops holding back the watermark.");
+    public static final ConfigOption<Duration> DEDUPE_TTL = key("dedupe-ttl").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("How long an event id is remembered to filter its redeliveries (processing time).");
+    public static final ConfigOption<Duration> CLOSED_COMPARISON_TTL = key("closed-comparison-ttl").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("How long a curated comparison stays closed, filtering later events as late "
+                    + "(processing time).");
+    public static final ConfigOption<String> AGGREGATOR = key("aggregator").stringType().defaultValue("mv")
+            .withDescription("Label aggregator by name; known: " + Aggregators.names() + ".");
+    public static final ConfigOption<Integer> MAX_RESPONSES = key("validation.max-responses").intType()
+            .defaultValue(ValidationLimits.DEFAULTS.maxResponses())
+            .withDescription("Most responses one event may carry.");
+    public static final ConfigOption<Integer> MAX_PROMPT_CHARS = key("validation.max-prompt-chars").intType()
+            .defaultValue(ValidationLimits.DEFAULTS.maxPromptChars())
+            .withDescription("Longest prompt, in UTF-16 chars.");
+    public static final ConfigOption<Integer> MAX_RESPONSE_CHARS = key("validation.max-response-chars").intType()
+            .defaultValue(ValidationLimits.DEFAULTS.maxResponseChars())
+            .withDescription("Longest response text, in UTF-16 chars.");
+    public static final ConfigOption<Integer> MAX_ID_CHARS = key("validation.max-id-chars").intType()
+            .defaultValue(ValidationLimits.DEFAULTS.maxIdChars())
+            .withDescription("Longest id (event, comparison, response, annotator).");
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = key("validation.max-future-skew").durationType()
+            .defaultValue(ValidationLimits.DEFAULTS.maxFutureSkew())
+            .withDescription("How far an event time may lie ahead of the clock.");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("transactional-id-prefix").stringType()
+            .defaultValue("prefpipe-curate")
+            .withDescription("Prefix of the Kafka transactional ids of the exactly-once sinks; unique per job.");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("transaction-timeout").durationType()
+            .defaultValue(Duration.ofMinutes(15))
+            .withDescription("Producer transaction.timeout.ms of the sinks; must not exceed the brokers' "
+                    + "transaction.max.timeout.ms (15 min by default) and must exceed the checkpoint interval.");
+    public static final ConfigOption<Boolean> CREATE_MISSING_TOPICS = key("create-missing-topics").booleanType()
+            .defaultValue(true)
+            .withDescription("Create the dead-letter and pairs topics if missing, with the feedback topic's "
+                    + "partitions and replication and unlimited retention.");
+    public static final ConfigOption<Duration> PROGRESS_INTERVAL = key("progress-interval").durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("How often running counts are reported to the progress listener.");
+
+    /** Every option, in declaration order. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(BOOTSTRAP_SERVERS, FEEDBACK_TOPIC, DEAD_LETTER_TOPIC, PAIRS_TOPIC, GROUP_ID, STARTING_OFFSETS,
+                BOUNDED, SNAPSHOT_DIR, SNAPSHOT_ID, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, EMIT_AFTER_VOTES,
+                COMPARISON_WINDOW, MAX_OUT_OF_ORDERNESS, SOURCE_IDLENESS, DEDUPE_TTL, CLOSED_COMPARISON_TTL, AGGREGATOR,
+                MAX_RESPONSES, MAX_PROMPT_CHARS, MAX_RESPONSE_CHARS, MAX_ID_CHARS, MAX_FUTURE_SKEW,
+                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CREATE_MISSING_TOPICS, PROGRESS_INTERVAL);
+    }
+
+    /**
+     * Builds a config from string values keyed by option key; absent keys take their defaults.
+     *
+     * @throws IllegalArgumentException naming the key, if a key is unknown, a value does not parse, or a value is
+     *     invalid
+     */
+    public static CurationJobConfig toConfig(Map<String, String> values) {
+        Set<String> known = all().stream().map(ConfigOption::key).collect(Collectors.toSet());
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown curation option(s) " + unknown + "; known: " + new TreeSet<>(known));
+        }
+        Configuration c = Configuration.fromMap(values);
+        CurationJobConfig.Builder b = CurationJobConfig.builder()
+                .setFeedbackTopic(c.get(FEEDBACK_TOPIC))
+                .setDeadLetterTopic(c.get(DEAD_LETTER_TOPIC))
+                .setPairsTopic(c.get(PAIRS_TOPIC))
+                .setGroupId(c.get(GROUP_ID))
+                .setStartingOffsets(c.get(STARTING_OFFSETS))
+                .setBounded(c.get(BOUNDED))
+                .setParallelism(c.get(PARALLELISM))
+                .setCheckpointInterval(c.get(CHECKPOINT_INTERVAL))
+                .setEmitAfterVotes(c.get(EMIT_AFTER_VOTES))
+                .setComparisonWindow(c.get(COMPARISON_WINDOW))
+                .setMaxOutOfOrderness(c.get(MAX_OUT_OF_ORDERNESS))
+                .setSourceIdleness(c.get(SOURCE_IDLENESS))
+                .setDedupeTtl(c.get(DEDUPE_TTL))
+                .setClosedComparisonTtl(c.get(CLOSED_COMPARISON_TTL))
+                .setAggregator(c.get(AGGREGATOR))
+                .setTransactionalIdPrefix(c.get(TRANSACTIONAL_ID_PREFIX))
+                .setTransactionTimeout(c.get(TRANSACTION_TIMEOUT))
+                .setCreateMissingTopics(c.get(CREATE_MISSING_TOPICS))
+                .setProgressInterval(c.get(PROGRESS_INTERVAL));
+        c.getOptional(BOOTSTRAP_SERVERS).ifPresent(b::setBootstrapServers);
+        c.getOptional(SNAPSHOT_DIR).ifPresent(d -> b.setSnapshotDir(Path.of(d)));
+        c.getOptional(SNAPSHOT_ID).ifPresent(b::setSnapshotId);
+        c.getOptional(CHECKPOINT_DIR).ifPresent(d -> b.setCheckpointDir(Path.of(d)));
+        b.setValidationLimits(new ValidationLimits(c.get(MAX_RESPONSES), c.get(MAX_PROMPT_CHARS),
+                c.get(MAX_RESPONSE_CHARS), c.get(MAX_ID_CHARS), c.get(MAX_FUTURE_SKEW)));
+        return b.build();
+    }
+}

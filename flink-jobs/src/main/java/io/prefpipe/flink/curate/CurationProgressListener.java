@@ -1,0 +1,53 @@
+package io.prefpipe.flink.curate;
+
+import io.prefpipe.flink.kafka.SourcePlan;
+import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hears what a curation run is doing. Called from a background thread of the run; implementations must be quick and
+ * must not throw. Every method has an empty default.
+ */
+public interface CurationProgressListener {
+
+    /** Does nothing. */
+    CurationProgressListener NONE = new CurationProgressListener() {};
+
+    /** The job was submitted and will read what {@code plan} covers. */
+    default void onStarted(String jobId, SourcePlan plan) {}
+
+    /** Running counts, every progress interval while the job runs. Not exact until the job has finished. */
+    default void onProgress(Counts counts, Duration elapsed) {}
+
+    /** A bounded run finished and its manifest is written. */
+    default void onFinished(CurationReport report) {}
+
+    /** Logs every call at info level through SLF4J. */
+    static CurationProgressListener logging() {
+        Logger log = LoggerFactory.getLogger(CurationProgressListener.class);
+        return new CurationProgressListener() {
+            @Override
+            public void onStarted(String jobId, SourcePlan plan) {
+                log.info("curation job {} started on {} ({} partitions, up to {} messages)", jobId, plan.topic(),
+                        plan.partitions(), plan.offsetsCovered());
+            }
+
+            @Override
+            public void onProgress(Counts c, Duration elapsed) {
+                log.info("curation after {} s: {} events in, {} curated, {} filtered, {} dead-lettered, {} pairs",
+                        elapsed.toSeconds(), c.eventsIn(), c.curatedEvents(), c.filteredTotal(),
+                        c.deadLetteredTotal(), c.pairs());
+            }
+
+            @Override
+            public void onFinished(CurationReport r) {
+                log.info("curation job {} finished in {} ms: {} events in, {} curated, filtered {}, dead-lettered {}, "
+                                + "{} pairs in {} files under {}", r.jobId(), r.elapsed().toMillis(), r.eventsIn(),
+                        r.curatedEvents(), r.filtered(), r.deadLettered(), r.pairs(), r.manifest().files().size(),
+                        r.snapshotDir());
+            }
+        };
+    }
+}

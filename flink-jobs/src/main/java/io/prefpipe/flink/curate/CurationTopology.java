@@ -1,0 +1,121 @@
+package io.prefpipe.flink.curate;
+
+import io.prefpipe.flink.kafka.AvroKafkaSerializationSchema;
+import io.prefpipe.flink.kafka.KafkaPayload;
+import io.prefpipe.flink.kafka.RawPayloadDeserializationSchema;
+import io.prefpipe.flink.kafka.SourcePlan;
+import io.prefpipe.flink.parquet.SpecificParquetWriters;
+import io.prefpipe.flink.snapshot.SnapshotFiles;
+import io.prefpipe.schema.DeadLetter;
+import io.prefpipe.schema.FeedbackEvent;
+import io.prefpipe.schema.PreferencePair;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The job graph: feedback source → decode and validate (dead letters to their topic) → event time → dedupe by event
+ * id → curate by comparison id → pairs to Parquet and to the pairs topic. Every operator has a stable uid so state
+ * survives changes to the graph around it.
+ */
+final class CurationTopology {
+    private CurationTopology() {}
+
+    /** Adds the curation job's operators to {@code env}, reading what {@code plan} covers. */
+    static void attach(StreamExecutionEnvironment env, CurationJobConfig config, SourcePlan plan) {
+        SingleOutputStreamOperator<FeedbackEvent> events = env
+                .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
+                .uid("feedback-source")
+                .process(new DecodeAndValidate(config.validationLimits()))
+                .returns(new AvroTypeInfo<>(FeedbackEvent.class))
+                .uid("decode-validate")
+                .name("decode and validate");
+
+        events.getSideOutput(DecodeAndValidate.DEAD_LETTERS)
+                .sinkTo(kafkaSink(config, config.deadLetterTopic(), DeadLetter.class, d -> null, "dlq"))
+                .uid("dead-letter-sink")
+                .name("dead-letter sink");
+
+        DataStream<PreferencePair> pairs = events
+                .assignTimestampsAndWatermarks(
+                        EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.sourceIdleness()))
+                .uid("event-time")
+                .name("event time")
+                .keyBy(FeedbackEvent::getEventId, Types.STRING)
+                .process(new DeduplicateEvents(config.dedupeTtl()))
+                .returns(new AvroTypeInfo<>(FeedbackEvent.class))
+                .uid("dedupe")
+                .name("dedupe by event id")
+                .keyBy(FeedbackEvent::getComparisonId, Types.STRING)
+                .process(new CurateComparisons(config.aggregator(), config.emitAfterVotes(),
+                        config.comparisonWindow(), config.closedComparisonTtl()))
+                .returns(new AvroTypeInfo<>(PreferencePair.class))
+                .uid("curate")
+                .name("curate comparisons");
+
+        pairs.sinkTo(parquetSink(config)).uid("parquet-sink").name("Parquet sink");
+        pairs.sinkTo(kafkaSink(config, config.pairsTopic(), PreferencePair.class, PreferencePair::getPairId, "pairs"))
+                .uid("pairs-sink")
+                .name("pairs sink");
+    }
+
+    private static KafkaSource<KafkaPayload> source(CurationJobConfig config, SourcePlan plan) {
+        KafkaSourceBuilder<KafkaPayload> b = KafkaSource.<KafkaPayload>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.feedbackTopic())
+                .setGroupId(config.groupId())
+                .setClientIdPrefix(config.groupId() + "-" + config.snapshotId())
+                .setDeserializer(new RawPayloadDeserializationSchema())
+                .setStartingOffsets(OffsetsInitializer.offsets(plan.startOffsets()))
+                // Producers may write feedback in transactions; only committed events are real.
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                // A bounded run commits its offsets itself once the snapshot is complete (see SourcePlanner), so a
+                // failed run never advances the group; an unbounded run commits on each checkpoint for monitoring.
+                .setProperty("commit.offsets.on.checkpoint", Boolean.toString(!config.bounded()));
+        if (config.bounded()) {
+            b.setBounded(OffsetsInitializer.offsets(plan.endOffsets()));
+        }
+        return b.build();
+    }
+
+    private static <T extends SpecificRecord> KafkaSink<T> kafkaSink(
+            CurationJobConfig config, String topic, Class<T> type, SerializableFunction<T, String> key, String name) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setRecordSerializer(new AvroKafkaSerializationSchema<>(topic, type, key))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Long.toString(config.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    private static FileSink<PreferencePair> parquetSink(CurationJobConfig config) {
+        // Bulk formats roll on every checkpoint; part files are renamed to their final, visible names only when that
+        // checkpoint completes. All files go straight into the snapshot folder (no date buckets).
+        return FileSink.forBulkFormat(new Path(config.snapshotDir().toAbsolutePath().toUri()),
+                        SpecificParquetWriters.zstd(PreferencePair.class))
+                .withBucketAssigner(new BasePathBucketAssigner<>())
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix("pairs")
+                        .withPartSuffix(SnapshotFiles.PARQUET_SUFFIX)
+                        .build())
+                .build();
+    }
+}

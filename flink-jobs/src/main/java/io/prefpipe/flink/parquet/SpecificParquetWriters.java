@@ -1,0 +1,51 @@
+package io.prefpipe.flink.parquet;
+
+import java.io.IOException;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.formats.parquet.ParquetBuilder;
+import org.apache.flink.formats.parquet.ParquetWriterFactory;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * Bulk writers of generated Avro records to Parquet, for Flink's {@code FileSink}.
+ *
+ * <p>Flink's own {@code AvroParquetWriters.forSpecificRecord} writes uncompressed and uses {@code SpecificData.get()},
+ * which has no conversions for logical types, so a {@code timestamp-millis} field held as an {@code Instant} cannot be
+ * written. These writers use the record class's own model, which carries its conversions.
+ */
+public final class SpecificParquetWriters {
+    private SpecificParquetWriters() {}
+
+    /** A factory of Parquet writers of {@code type}, compressed with ZSTD. */
+    public static <T extends SpecificRecord> ParquetWriterFactory<T> zstd(Class<T> type) {
+        return new ParquetWriterFactory<>(new SpecificRecordBuilder<>(type, CompressionCodecName.ZSTD));
+    }
+
+    /** Serializable recipe for one writer; Flink ships it to the tasks and calls it once per part file. */
+    private static final class SpecificRecordBuilder<T extends SpecificRecord> implements ParquetBuilder<T> {
+        private static final long serialVersionUID = 1L;
+
+        private final Class<T> type;
+        private final CompressionCodecName codec;
+
+        SpecificRecordBuilder(Class<T> type, CompressionCodecName codec) {
+            this.type = Objects.requireNonNull(type, "type");
+            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        @Override
+        public ParquetWriter<T> createWriter(OutputFile out) throws IOException {
+            SpecificData model = SpecificData.getForClass(type);
+            return AvroParquetWriter.<T>builder(out)
+                    .withSchema(model.getSchema(type))
+                    .withDataModel(model)
+                    .withCompressionCodec(codec)
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.prefpipe.flink.snapshot;
+
+import io.prefpipe.flink.parquet.ParquetFooters;
+import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Finds and describes the committed Parquet files of a snapshot folder.
+ *
+ * <p>Flink's file sink writes a part file under a hidden name ({@code .pairs-...inprogress...}) and renames it to its
+ * final name only when the checkpoint that covers it completes, so a file whose name starts with a dot is never part
+ * of the snapshot.
+ */
+public final class SnapshotFiles {
+    /** Suffix of the data files. */
+    public static final String PARQUET_SUFFIX = ".parquet";
+
+    private SnapshotFiles() {}
+
+    /** The committed Parquet files anywhere under {@code snapshotDir}, sorted by path, with rows, size and SHA-256. */
+    public static List<SnapshotFile> committed(Path snapshotDir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(snapshotDir)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> isCommittedDataFile(snapshotDir.relativize(p)))
+                    .sorted()
+                    .toList();
+        }
+        List<SnapshotFile> out = new ArrayList<>(files.size());
+        for (Path f : files) {
+            String relative = snapshotDir.relativize(f).toString().replace('\\', '/');
+            out.add(new SnapshotFile(relative, ParquetFooters.rowCount(f), Files.size(f), sha256(f)));
+        }
+        return out;
+    }
+
+    /** Whether any element of the relative path is hidden, which marks in-progress and pending part files. */
+    private static boolean isCommittedDataFile(Path relative) {
+        for (Path element : relative) {
+            if (element.toString().startsWith(".")) {
+                return false;
+            }
+        }
+        return relative.getFileName().toString().endsWith(PARQUET_SUFFIX);
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}

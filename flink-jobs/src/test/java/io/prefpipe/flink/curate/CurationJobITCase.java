@@ -1,0 +1,405 @@
+package io.prefpipe.flink.curate;
+
+import static io.prefpipe.flink.curate.TestEvents.T0;
+import static io.prefpipe.flink.curate.TestEvents.ab;
+import static io.prefpipe.flink.curate.TestEvents.abc;
+import static io.prefpipe.flink.curate.TestEvents.choice;
+import static io.prefpipe.flink.curate.TestEvents.ranking;
+import static io.prefpipe.flink.curate.TestEvents.responses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.prefpipe.flink.kafka.SourcePlan;
+import io.prefpipe.flink.kafka.StartingOffsets;
+import io.prefpipe.flink.snapshot.SnapshotFiles;
+import io.prefpipe.ingestion.kafka.AvroCodec;
+import io.prefpipe.ingestion.kafka.Topics;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
+import io.prefpipe.labeling.curate.ComparisonCurator;
+import io.prefpipe.schema.DeadLetter;
+import io.prefpipe.schema.FeedbackEvent;
+import io.prefpipe.schema.PreferencePair;
+import io.prefpipe.snapshot.SnapshotManifest;
+import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificData;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The curation job end to end: a real Kafka broker, a local Flink MiniCluster, real Parquet files. */
+class CurationJobITCase {
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().build().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    /**
+     * The scenario, one partition so the order (and so the watermark) is fixed; emitAfterVotes 4, window 10 min,
+     * out-of-orderness 1 min. The first 22 events are one second apart from T0, in order.
+     */
+    private static List<byte[]> scenario() {
+        AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
+        List<FeedbackEvent> events = new ArrayList<>();
+        // c1: a, a, b -> a beats b, curated by the window when c9 moves the watermark; c1-e4 comes after: late
+        events.add(choice("c1-e1", "c1", "Capital of France?", ab(), "a", T0));
+        events.add(choice("c1-e2", "c1", "Capital of France?", ab(), "a", T0));
+        events.add(choice("c1-e3", "c1", "Capital of France?", ab(), "b", T0));
+        // c2: three rankings over a, b, c -> a>b 2:1, a>c 3:0, b>c 2:1
+        events.add(ranking("c2-e1", "c2", "Rank these", abc(), List.of("a", "b", "c"), T0));
+        events.add(ranking("c2-e2", "c2", "Rank these", abc(), List.of("a", "c", "b"), T0));
+        events.add(ranking("c2-e3", "c2", "Rank these", abc(), List.of("b", "a", "c"), T0));
+        // c3: a, b, tie -> undecided: 3 x tie
+        events.add(choice("c3-e1", "c3", "Tie?", ab(), "a", T0));
+        events.add(choice("c3-e2", "c3", "Tie?", ab(), "b", T0));
+        events.add(choice("c3-e3", "c3", "Tie?", ab(), null, T0));
+        // c4: both responses say the same: 2 x identical_responses
+        var same = responses(Map.of("a", "Same answer.", "b", "Same answer. "));
+        events.add(choice("c4-e1", "c4", "Identical?", same, "a", T0));
+        events.add(choice("c4-e2", "c4", "Identical?", same, "b", T0));
+        // c5: c5-e1 is delivered twice -> 1 duplicate; b beats a 2:0
+        events.add(choice("c5-e1", "c5", "Dup?", ab(), "b", T0));
+        events.add(choice("c5-e1", "c5", "Dup?", ab(), "b", T0));
+        events.add(choice("c5-e2", "c5", "Dup?", ab(), "b", T0));
+        // c6: the 4th vote triggers curation (a beats b 3:1); the 5th is late
+        events.add(choice("c6-e1", "c6", "Count?", ab(), "a", T0));
+        events.add(choice("c6-e2", "c6", "Count?", ab(), "a", T0));
+        events.add(choice("c6-e3", "c6", "Count?", ab(), "b", T0));
+        events.add(choice("c6-e4", "c6", "Count?", ab(), "a", T0));
+        events.add(choice("c6-e5", "c6", "Count?", ab(), "b", T0));
+        // c7: e2 names another prompt -> inconsistent_comparison; a beats b 2:0
+        events.add(choice("c7-e1", "c7", "Consistent?", ab(), "a", T0));
+        events.add(choice("c7-e2", "c7", "Something else", ab(), "a", T0));
+        events.add(choice("c7-e3", "c7", "Consistent?", ab(), "a", T0));
+
+        List<byte[]> messages = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            FeedbackEvent e = events.get(i);
+            e.setEventTime(T0.plusSeconds(i));
+            messages.add(codec.encode(e));
+        }
+        messages.add("definitely not avro".getBytes(StandardCharsets.UTF_8));
+        byte[] whole = codec.encode(choice("c8-e1", "c8", "Truncated", ab(), "a", T0.plusSeconds(30)));
+        messages.add(Arrays.copyOf(whole, whole.length / 2));
+        messages.add(codec.encode(choice("c8-e2", "c8", "Unknown", ab(), "zzz", T0.plusSeconds(31))));
+        // c9 at T0 + 20 min moves the watermark past every window above; one vote, curated at end of input
+        messages.add(codec.encode(choice("c9-e1", "c9", "Last", ab(), "a", T0.plus(Duration.ofMinutes(20)))));
+        messages.add(codec.encode(choice("c1-e4", "c1", "Capital of France?", ab(), "b",
+                T0.plus(Duration.ofMinutes(21)))));
+        return messages;
+    }
+
+    @Test
+    void run_bounded_curatesEveryEventIntoParquetKafkaAndManifest() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        String feedback = "feedback-" + suffix;
+        Topics.ensure(broker.bootstrapServers(), List.of(feedback), 1, (short) 1);
+        List<byte[]> messages = scenario();
+        produce(feedback, messages);
+        Path snapshotDir = tmp.resolve("snapshot-1");
+        CurationJobConfig config = baseConfig(suffix, snapshotDir).build();
+
+        List<String> progress = new ArrayList<>();
+        CurationReport report = CurationJob.run(config, new CurationProgressListener() {
+            @Override
+            public void onStarted(String jobId, SourcePlan plan) {
+                progress.add("started " + plan.offsetsCovered());
+            }
+
+            @Override
+            public void onFinished(CurationReport r) {
+                progress.add("finished " + r.pairs());
+            }
+        });
+
+        // accounting: every event has exactly one fate
+        assertThat(report.eventsIn()).isEqualTo(messages.size()).isEqualTo(27);
+        assertThat(report.deadLettered()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("invalid_avro", 2L, "unknown_response", 1L));
+        assertThat(report.filtered()).containsExactlyInAnyOrderEntriesOf(Map.of("tie", 3L, "identical_responses", 2L,
+                "duplicate", 1L, "late", 2L, "inconsistent_comparison", 1L));
+        assertThat(report.curatedEvents()).isEqualTo(15);
+        assertThat(report.counts().reconciles()).isTrue();
+        assertThat(report.pairs()).isEqualTo(8);
+        assertThat(progress).containsExactly("started 27", "finished 8");
+
+        // the committed Parquet files hold exactly the expected pairs
+        List<PreferencePair> parquet = readParquet(snapshotDir);
+        Object[][] expected = {
+            {"c1", "a", "b", 3}, {"c2", "a", "b", 3}, {"c2", "a", "c", 3}, {"c2", "b", "c", 3},
+            {"c5", "b", "a", 2}, {"c6", "a", "b", 4}, {"c7", "a", "b", 2}, {"c9", "a", "b", 1}};
+        assertThat(parquet)
+                .extracting(PreferencePair::getComparisonId, PreferencePair::getChosenId,
+                        PreferencePair::getRejectedId, PreferencePair::getVoteCount)
+                .containsExactlyInAnyOrder(Stream.of(expected).map(e -> tuple(e)).toArray(Tuple[]::new));
+        assertThat(parquet).extracting(PreferencePair::getPairId).doesNotHaveDuplicates();
+        PreferencePair c1 = parquet.stream().filter(p -> p.getComparisonId().equals("c1")).findFirst().orElseThrow();
+        assertThat(c1.getPairId()).isEqualTo(ComparisonCurator.pairId("c1", "a", "b"));
+        assertThat(c1.getSourceEventIds()).containsExactly("c1-e1", "c1-e2", "c1-e3");
+        assertThat(c1.getAgreement()).isEqualTo(2.0 / 3);
+        assertThat(c1.getPChosen()).isEqualTo(2.0 / 3);
+        assertThat(c1.getAggregator()).isEqualTo("mv");
+        assertThat(c1.getChosen()).isEqualTo("Paris is the capital.");
+        assertThat(c1.getChosenPolicyVersion()).isEqualTo("policy-a");
+        assertThat(c1.getLastEventTime()).isEqualTo(T0.plusSeconds(2));
+
+        // the same pairs are on the pairs topic, committed
+        AvroCodec<PreferencePair> pairCodec = new AvroCodec<>(PreferencePair.class);
+        List<PreferencePair> onKafka = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readCommitted(config.pairsTopic())) {
+            onKafka.add(pairCodec.decode(r.value()));
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(onKafka.get(onKafka.size() - 1)
+                    .getPairId());
+        }
+        assertThat(onKafka).containsExactlyInAnyOrderElementsOf(parquet);
+
+        // dead letters carry reason, field, payload and source position
+        AvroCodec<DeadLetter> dlqCodec = new AvroCodec<>(DeadLetter.class);
+        List<DeadLetter> dead = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readCommitted(config.deadLetterTopic())) {
+            dead.add(dlqCodec.decode(r.value()));
+        }
+        assertThat(dead)
+                .extracting(DeadLetter::getReason, DeadLetter::getField, DeadLetter::getSourceOffset,
+                        DeadLetter::getSourcePartition, DeadLetter::getSourceTopic, DeadLetter::getStage)
+                .containsExactlyInAnyOrder(
+                        tuple("invalid_avro", null, 22L, 0, feedback, "curate"),
+                        tuple("invalid_avro", null, 23L, 0, feedback, "curate"),
+                        tuple("unknown_response", "judgement.preferred", 24L, 0, feedback, "curate"));
+        for (DeadLetter d : dead) {
+            assertThat(bytes(d.getPayload())).isEqualTo(messages.get(d.getSourceOffset().intValue()));
+            assertThat(d.getMessage()).isNotBlank();
+        }
+
+        // the manifest lists exactly the committed Parquet files, with their row counts
+        SnapshotManifest manifest = SnapshotManifest.read(snapshotDir);
+        assertThat(manifest).isEqualTo(report.manifest());
+        List<String> parquetFiles;
+        try (Stream<Path> list = Files.list(snapshotDir)) {
+            parquetFiles = list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(SnapshotFiles.PARQUET_SUFFIX))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(parquetFiles).isNotEmpty().allMatch(n -> !n.startsWith("."));
+        assertThat(manifest.files()).extracting(SnapshotManifest.SnapshotFile::path)
+                .containsExactlyElementsOf(parquetFiles);
+        for (SnapshotManifest.SnapshotFile f : manifest.files()) {
+            assertThat(readParquetFile(snapshotDir.resolve(f.path()))).hasSize((int) f.rows());
+            assertThat(f.bytes()).isEqualTo(Files.size(snapshotDir.resolve(f.path())));
+        }
+        assertThat(manifest.totalRows()).isEqualTo(8);
+        assertThat(manifest.counts()).isEqualTo(report.counts());
+        assertThat(manifest.counts().reconciles()).isTrue();
+        assertThat(manifest.sources()).containsExactly(new OffsetRange(feedback, 0, 0, 27));
+        assertThat(manifest.snapshotId()).isEqualTo("snapshot-1");
+        assertThat(manifest.aggregator()).isEqualTo("mv");
+
+        // the run's end offsets are committed for the group
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets(config.groupId()).partitionsToOffsetAndMetadata().get();
+            assertThat(committed.get(new TopicPartition(feedback, 0)).offset()).isEqualTo(27);
+        }
+    }
+
+    @Test
+    void run_committedOffsets_secondRunReadsOnlyWhatIsNew() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        String feedback = "feedback-" + suffix;
+        Topics.ensure(broker.bootstrapServers(), List.of(feedback), 1, (short) 1);
+        AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
+        produce(feedback, List.of(
+                codec.encode(choice("k1-e1", "k1", "First run", ab(), "a", T0)),
+                codec.encode(choice("k1-e2", "k1", "First run", ab(), "a", T0.plusSeconds(1)))));
+        CurationReport first = CurationJob.run(baseConfig(suffix, tmp.resolve("first"))
+                .setStartingOffsets(StartingOffsets.COMMITTED).build(), CurationProgressListener.NONE);
+        produce(feedback, List.of(
+                codec.encode(choice("k2-e1", "k2", "Second run", ab(), "b", T0.plusSeconds(2))),
+                codec.encode(choice("k2-e2", "k2", "Second run", ab(), "b", T0.plusSeconds(3)))));
+
+        CurationReport second = CurationJob.run(baseConfig(suffix, tmp.resolve("second"))
+                .setStartingOffsets(StartingOffsets.COMMITTED).build(), CurationProgressListener.NONE);
+
+        assertThat(first.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 0, 2));
+        assertThat(second.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 2, 4));
+        assertThat(second.eventsIn()).isEqualTo(2);
+        assertThat(readParquet(tmp.resolve("second")))
+                .extracting(PreferencePair::getComparisonId, PreferencePair::getChosenId)
+                .containsExactly(tuple("k2", "b"));
+    }
+
+    @Test
+    void start_unbounded_curatesNewEventsUntilCancelled() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        String feedback = "feedback-" + suffix;
+        Topics.ensure(broker.bootstrapServers(), List.of(feedback), 2, (short) 1);
+        AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
+        produce(feedback, List.of(
+                codec.encode(choice("u1-e1", "u1", "Before start", ab(), "a", T0)),
+                codec.encode(choice("u1-e2", "u1", "Before start", ab(), "a", T0.plusSeconds(1)))));
+        CurationJobConfig config = baseConfig(suffix, tmp.resolve("live")).setBounded(false).setEmitAfterVotes(2)
+                .build();
+
+        try (CurationRun run = CurationJob.start(config, CurationProgressListener.NONE)) {
+            produce(feedback, List.of(
+                    codec.encode(choice("u2-e1", "u2", "After start", ab(), "b", T0.plusSeconds(2))),
+                    "garbage".getBytes(StandardCharsets.UTF_8),
+                    codec.encode(choice("u2-e2", "u2", "After start", ab(), "b", T0.plusSeconds(3)))));
+
+            AvroCodec<PreferencePair> pairCodec = new AvroCodec<>(PreferencePair.class);
+            List<PreferencePair> pairs = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (pairs.size() < 2) {
+                assertThat(System.nanoTime()).as("waiting for 2 pairs, have %s", pairs).isLessThan(deadline);
+                Thread.sleep(200);
+                pairs.clear();
+                for (ConsumerRecord<byte[], byte[]> r : readCommitted(config.pairsTopic())) {
+                    pairs.add(pairCodec.decode(r.value()));
+                }
+            }
+            assertThat(pairs).extracting(PreferencePair::getComparisonId, PreferencePair::getChosenId)
+                    .containsExactlyInAnyOrder(tuple("u1", "a"), tuple("u2", "b"));
+            while (run.counts().eventsIn() < 5) {
+                assertThat(System.nanoTime()).as("waiting for running counts").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(run.counts().eventsIn()).isEqualTo(5);
+
+            run.cancel();
+            run.awaitTermination();
+            assertThat(run.counts().deadLettered()).containsEntry("invalid_avro", 1L);
+            assertThatThrownBy(run::awaitReport).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void start_snapshotFolderNotEmpty_isRefused() throws Exception {
+        Path snapshotDir = Files.createDirectories(tmp.resolve("used"));
+        Files.writeString(snapshotDir.resolve("manifest.json"), "{}");
+        CurationJobConfig config = baseConfig("unused", snapshotDir).build();
+
+        assertThatThrownBy(() -> CurationJob.start(config, CurationProgressListener.NONE))
+                .isInstanceOf(CurationException.class)
+                .hasMessageContaining("is not empty");
+    }
+
+    @Test
+    void start_missingFeedbackTopic_namesTheTopic() {
+        CurationJobConfig config = baseConfig("missing-" + UUID.randomUUID(), tmp.resolve("s")).build();
+
+        assertThatThrownBy(() -> CurationJob.start(config, CurationProgressListener.NONE))
+                .isInstanceOf(CurationException.class)
+                .hasMessageContaining("topic '" + config.feedbackTopic() + "' does not exist");
+    }
+
+    private static CurationJobConfig.Builder baseConfig(String suffix, Path snapshotDir) {
+        return CurationJobConfig.builder()
+                .setBootstrapServers(broker.bootstrapServers())
+                .setFeedbackTopic("feedback-" + suffix)
+                .setDeadLetterTopic("feedback.dlq-" + suffix)
+                .setPairsTopic("pairs-" + suffix)
+                .setGroupId("curate-" + suffix)
+                .setTransactionalIdPrefix("curate-" + suffix)
+                .setSnapshotDir(snapshotDir)
+                .setCheckpointInterval(Duration.ofMillis(500))
+                .setEmitAfterVotes(4)
+                .setComparisonWindow(Duration.ofMinutes(10))
+                .setMaxOutOfOrderness(Duration.ofMinutes(1))
+                .setProgressInterval(Duration.ofSeconds(1));
+    }
+
+    private static void produce(String topic, List<byte[]> messages) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] m : messages) {
+                producer.send(new ProducerRecord<>(topic, m)).get();
+            }
+        }
+    }
+
+    /** Every committed record of a single-partition topic, read from the start to its last stable offset. */
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("reading %s", topic).isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
+    private static List<PreferencePair> readParquet(Path snapshotDir) throws Exception {
+        List<PreferencePair> out = new ArrayList<>();
+        for (SnapshotManifest.SnapshotFile f : SnapshotManifest.read(snapshotDir).files()) {
+            out.addAll(readParquetFile(snapshotDir.resolve(f.path())));
+        }
+        return out;
+    }
+
+    private static List<PreferencePair> readParquetFile(Path file) throws Exception {
+        List<PreferencePair> out = new ArrayList<>();
+        try (ParquetReader<PreferencePair> reader = AvroParquetReader.<PreferencePair>builder(new LocalInputFile(file))
+                .withDataModel(SpecificData.getForClass(PreferencePair.class))
+                .build()) {
+            for (PreferencePair p = reader.read(); p != null; p = reader.read()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.duplicate().get(b);
+        return b;
+    }
+}

@@ -1,0 +1,93 @@
+package io.prefpipe.flink.curate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.prefpipe.flink.kafka.StartingOffsets;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+
+class CurationJobOptionsTest {
+
+    private static Map<String, String> required() {
+        Map<String, String> m = new HashMap<>();
+        m.put("bootstrap-servers", "127.0.0.1:9092");
+        m.put("snapshot-dir", "/tmp/snap-7");
+        return m;
+    }
+
+    @Test
+    void all_listsEveryDeclaredOptionOnceWithADescription() throws Exception {
+        List<ConfigOption<?>> declared = new ArrayList<>();
+        for (Field f : CurationJobOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                declared.add((ConfigOption<?>) f.get(null));
+            }
+        }
+
+        assertThat(CurationJobOptions.all()).containsExactlyElementsOf(declared);
+        assertThat(CurationJobOptions.all()).extracting(ConfigOption::key).doesNotHaveDuplicates();
+        assertThat(CurationJobOptions.all()).allSatisfy(o ->
+                assertThat(o.description().toString()).as(o.key()).isNotBlank());
+    }
+
+    @Test
+    void toConfig_requiredOnly_equalsTheBuilderDefaults() {
+        CurationJobConfig fromOptions = CurationJobOptions.toConfig(required());
+        CurationJobConfig fromBuilder = CurationJobConfig.builder()
+                .setBootstrapServers("127.0.0.1:9092")
+                .setSnapshotDir(Path.of("/tmp/snap-7"))
+                .build();
+
+        assertThat(fromOptions).isEqualTo(fromBuilder);
+    }
+
+    @Test
+    void toConfig_parsesEveryKind() {
+        Map<String, String> m = required();
+        m.put("bounded", "false");
+        m.put("starting-offsets", "COMMITTED");
+        m.put("emit-after-votes", "5");
+        m.put("comparison-window", "30 min");
+        m.put("checkpoint-interval", "2 s");
+        m.put("validation.max-responses", "4");
+
+        CurationJobConfig c = CurationJobOptions.toConfig(m);
+
+        assertThat(c.bounded()).isFalse();
+        assertThat(c.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+        assertThat(c.emitAfterVotes()).isEqualTo(5);
+        assertThat(c.comparisonWindow()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.validationLimits().maxResponses()).isEqualTo(4);
+        assertThat(c.snapshotId()).isEqualTo("snap-7");
+    }
+
+    @Test
+    void toConfig_unknownKey_namesTheKey() {
+        Map<String, String> m = required();
+        m.put("emit-after-vote", "5");
+
+        assertThatThrownBy(() -> CurationJobOptions.toConfig(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[emit-after-vote]");
+    }
+
+    @Test
+    void toConfig_unparseableValue_namesTheKey() {
+        Map<String, String> m = required();
+        m.put("comparison-window", "soon");
+
+        assertThatThrownBy(() -> CurationJobOptions.toConfig(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("comparison-window");
+    }
+}

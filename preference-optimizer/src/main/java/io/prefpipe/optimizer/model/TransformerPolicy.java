@@ -1,0 +1,162 @@
+package io.prefpipe.optimizer.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A decoder-only causal Transformer language model (GPT-2 layout) as a DJL block.
+ *
+ * <pre>
+ *   X₀     = E[tokens] + P[0..T-1]                 E: (V, C) token embedding, P: (L, C) learned positions
+ *   Xᵢ     = DecoderLayerᵢ(Xᵢ₋₁, M)               pre-LayerNorm blocks, i = 1..N
+ *   logits = LN(X_N) E^T                          (B, T, V); the output head is tied to E (no separate weights)
+ * </pre>
+ *
+ * <p>Input: {@code tokens} (B, T) int64 with T ≤ L = context length. Output: {@code logits} (B, T, V) float32, where
+ * {@code logits[b, t]} scores token t + 1 given tokens 0..t of row b. The additive mask M (1, 1, T, T) is 0 on and
+ * below the diagonal and −∞ above it, so position t never attends to a later position: right padding cannot change the
+ * logits of the positions before it.
+ *
+ * <p>Tying the head to the embedding saves V·C parameters and makes the initial distribution near uniform (both are
+ * drawn with σ = 0.02). Persisted metadata (version {@value #VERSION}) records the configuration, and loading parameters
+ * saved for another shape fails with {@link MalformedModelException} instead of silently mis-assigning weights.
+ */
+public final class TransformerPolicy extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final PolicyConfig config;
+    private final Parameter tokenEmbedding;
+    private final Parameter positionEmbedding;
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final LayerNorm finalNorm;
+
+    /** An uninitialized policy of the given shape. */
+    public TransformerPolicy(PolicyConfig config) {
+        super(VERSION);
+        this.config = config;
+        tokenEmbedding = addParameter(Parameter.builder()
+                .setName("token_embedding")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.width()))
+                .build());
+        positionEmbedding = addParameter(Parameter.builder()
+                .setName("position_embedding")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.contextLength(), config.width()))
+                .build());
+        for (int i = 0; i < config.layers(); i++) {
+            layers.add(addChildBlock("layer_" + i, new DecoderLayer(config)));
+        }
+        finalNorm = addChildBlock("final_norm", LayerNorm.builder().axis(2).build());
+    }
+
+    /** The configuration this block was built for. */
+    public PolicyConfig config() {
+        return config;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = inputs.singletonOrThrow();
+        long time = tokens.getShape().get(1);
+        if (time > config.contextLength()) {
+            throw new IllegalArgumentException("sequence length " + time + " exceeds contextLength "
+                    + config.contextLength());
+        }
+        // every array below derives from `tokens` as first operand, so it lives in the caller's (per-step) manager
+        NDManager manager = tokens.getManager();
+        NDArray embedding = parameterStore.getValue(tokenEmbedding, tokens.getDevice(), training);
+        NDArray positions = manager.arange(0, (int) time, 1, DataType.INT64);
+        NDArray x = Embedding.embedding(tokens, embedding, SparseFormat.DENSE).singletonOrThrow()
+                .add(Embedding.embedding(positions, parameterStore.getValue(positionEmbedding, tokens.getDevice(),
+                        training), SparseFormat.DENSE).singletonOrThrow());
+        if (training && config.dropout() > 0) {
+            x = Dropout.dropout(x, (float) config.dropout(), true).singletonOrThrow();
+        }
+        NDArray mask = causalMask(manager, (int) time);
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(parameterStore, new NDList(x, mask), training).singletonOrThrow();
+        }
+        x = finalNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        return Linear.linear(x, embedding);
+    }
+
+    /** (1, 1, T, T): 0 where key ≤ query, −∞ where the key is in the query's future. */
+    private static NDArray causalMask(NDManager manager, int time) {
+        float[] mask = new float[time * time];
+        for (int query = 0; query < time; query++) {
+            Arrays.fill(mask, query * time + query + 1, (query + 1) * time, Float.NEGATIVE_INFINITY);
+        }
+        return manager.create(mask, new Shape(1, 1, time, time));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape tokens = inputShapes[0];
+        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabSize())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape tokens = inputShapes[0];
+        Shape hidden = new Shape(tokens.get(0), tokens.get(1), config.width());
+        Shape mask = new Shape(1, 1, tokens.get(1), tokens.get(1));
+        for (DecoderLayer layer : layers) {
+            layer.initialize(manager, dataType, hidden, mask);
+        }
+        finalNorm.initialize(manager, dataType, hidden);
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        for (int value : shapeFingerprint(config)) {
+            os.writeInt(value);
+        }
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("unsupported TransformerPolicy encoding version " + loadVersion
+                    + ", this build reads version " + VERSION);
+        }
+        readInputShapes(is);
+        int[] expected = shapeFingerprint(config);
+        int[] saved = new int[expected.length];
+        for (int i = 0; i < saved.length; i++) {
+            saved[i] = is.readInt();
+        }
+        if (!Arrays.equals(saved, expected)) {
+            throw new MalformedModelException("parameters were saved for [vocabSize, contextLength, layers, heads,"
+                    + " width, mlpWidth] = " + Arrays.toString(saved) + " but the block is "
+                    + Arrays.toString(expected));
+        }
+    }
+
+    private static int[] shapeFingerprint(PolicyConfig config) {
+        return new int[] {config.vocabSize(), config.contextLength(), config.layers(), config.heads(), config.width(),
+            config.mlpWidth()};
+    }
+}
