@@ -7,59 +7,63 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /** The main job on embedded defaults. */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
+        defaultValueProvider = DemoCommand.Defaults.class,
         description = {
             "Runs the whole pipeline on embedded defaults: starts a Kafka broker, streams synthetic feedback from",
             "simulated annotators, curates it with Flink into a Parquet snapshot, warms up a tiny policy and trains it",
             "with DPO, and scores everything against the synthetic world's hidden true reward."
         })
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of everything random (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Seed of everything random (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", defaultValue = "prefpipe-out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--bootstrap", description = "Use this Kafka cluster instead of starting an embedded broker.")
     String bootstrap;
 
-    @Option(names = "--comparisons", defaultValue = "5000", description = "Synthetic comparisons (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--comparisons", description = "Synthetic comparisons (default: ${DEFAULT-VALUE}).")
     int comparisons;
 
-    @Option(names = "--judgements", defaultValue = "20000", description = "Synthetic judgements (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--judgements", description = "Synthetic judgements (default: ${DEFAULT-VALUE}).")
     int judgements;
 
-    @Option(names = "--annotators", defaultValue = "20", description = "Simulated annotators (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--annotators", description = "Simulated annotators (default: ${DEFAULT-VALUE}).")
     int annotators;
 
-    @Option(names = "--emit-after-votes", defaultValue = "9",
-            description = "Decide a comparison after this many votes, else when its window closes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--emit-after-votes", description = "Decide a comparison after this many votes, else when its window closes (default: ${DEFAULT-VALUE}).")
     int emitAfterVotes;
 
-    @Option(names = "--sft-steps", defaultValue = "1000", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sft-steps", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
     int sftSteps;
 
-    @Option(names = "--dpo-steps", defaultValue = "400", description = "DPO steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dpo-steps", description = "DPO steps (default: ${DEFAULT-VALUE}).")
     int dpoSteps;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Pairs per DPO step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", description = "Pairs per DPO step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--beta", defaultValue = "0.1", description = "DPO beta (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--beta", description = "DPO beta (default: ${DEFAULT-VALUE}; see the README).")
     double beta;
 
-    @Option(names = "--sft-learning-rate", defaultValue = "2e-3",
-            description = "AdamW learning rate of the warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sft-learning-rate", description = "AdamW learning rate of the warm-up (default: ${DEFAULT-VALUE}).")
     double sftLearningRate;
 
-    @Option(names = "--dpo-learning-rate", defaultValue = "1e-4",
-            description = "AdamW learning rate of DPO (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dpo-learning-rate", description = "AdamW learning rate of DPO (default: ${DEFAULT-VALUE}).")
     double dpoLearningRate;
+
+    @Option(names = "--eval-temperature", description = "Sampling temperature when scoring the policies (default: ${DEFAULT-VALUE}).")
+    double evalTemperature;
 
     @Override
     public Integer call() throws Exception {
@@ -69,10 +73,40 @@ final class DemoCommand implements Callable<Integer> {
                 .setEmitAfterVotes(emitAfterVotes)
                 .setSftSteps(sftSteps).setDpoSteps(dpoSteps).setBatchSize(batchSize)
                 .setBeta(beta).setSftLearningRate(sftLearningRate).setDpoLearningRate(dpoLearningRate)
+                .setEvalTemperature(evalTemperature)
                 .build();
         DemoReport report = new DemoRunner(options, System.out).run();
         printSummary(report, System.out);
         return report.reconciles() ? 0 : 1;
+    }
+
+    /** Takes every default from {@link DemoOptions}, so there is one place that defines them. */
+    static final class Defaults implements IDefaultValueProvider {
+        private static final DemoOptions DEFAULTS = DemoOptions.builder().build();
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            Object value = switch (option.longestName()) {
+                case "--seed" -> DEFAULTS.seed();
+                case "--out" -> DEFAULTS.out();
+                case "--comparisons" -> DEFAULTS.comparisons();
+                case "--judgements" -> DEFAULTS.judgements();
+                case "--annotators" -> DEFAULTS.annotators();
+                case "--emit-after-votes" -> DEFAULTS.emitAfterVotes();
+                case "--sft-steps" -> DEFAULTS.sftSteps();
+                case "--dpo-steps" -> DEFAULTS.dpoSteps();
+                case "--batch-size" -> DEFAULTS.batchSize();
+                case "--beta" -> DEFAULTS.beta();
+                case "--sft-learning-rate" -> DEFAULTS.sftLearningRate();
+                case "--dpo-learning-rate" -> DEFAULTS.dpoLearningRate();
+                case "--eval-temperature" -> DEFAULTS.evalTemperature();
+                default -> null;
+            };
+            return value == null ? null : value.toString();
+        }
     }
 
     static void printSummary(DemoReport r, PrintStream out) {
@@ -90,12 +124,14 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("warm-up NLL/token         %.4f%n", r.sftFinalLoss());
         out.printf("DPO loss                  %.4f -> %.4f  (%.1f steps/s)%n", r.dpoLossStart(), r.dpoLossEnd(),
                 r.dpoStepsPerSecond());
-        out.printf("mean true reward          reference %.3f -> DPO policy %.3f  (%d samples each)%n",
+        out.printf("mean true reward          reference %.3f -> DPO policy %.3f  (%d held-out samples each)%n",
                 r.referenceMeanReward(), r.policyMeanReward(), r.evalSamples());
         out.printf("true-reward win rate      vs reference: before %.3f -> after %.3f%n", r.winRateBefore(),
                 r.winRateAfter());
         out.printf("checkpoint                %s%n", r.checkpointDir());
-        r.stageTimes().forEach((stage, t) -> out.printf("  %-40s %6.1f s%n", stage, t.toMillis() / 1000.0));
-        out.printf("total time                %.1f s%n", r.total().toMillis() / 1000.0);
+        StringBuilder stages = new StringBuilder();
+        r.stageTimes().forEach((stage, t) -> stages.append(String.format("%s %.1f s, ", stage, t.toMillis() / 1000.0)));
+        out.printf("total time                %.1f s  (%s)%n", r.total().toMillis() / 1000.0,
+                stages.substring(0, Math.max(0, stages.length() - 2)));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -108,8 +109,9 @@ public record SnapshotManifest(
     public record Counts(
             long eventsIn, long curatedEvents, long pairs, Map<String, Long> filtered, Map<String, Long> deadLettered) {
         public Counts {
-            filtered = Map.copyOf(new TreeMap<>(filtered));
-            deadLettered = Map.copyOf(new TreeMap<>(deadLettered));
+            // sorted, so manifests and printed summaries list reasons in a stable order
+            filtered = Collections.unmodifiableMap(new TreeMap<>(filtered));
+            deadLettered = Collections.unmodifiableMap(new TreeMap<>(deadLettered));
         }
 
         @JsonIgnore

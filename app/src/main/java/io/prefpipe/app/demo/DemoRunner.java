@@ -76,7 +76,9 @@ public final class DemoRunner {
             String feedback = prefix + "feedback";
             String deadLetters = prefix + "feedback.dlq";
             String pairs = prefix + "pairs";
-            Topics.ensure(bootstrap, List.of(feedback, deadLetters, pairs), 2, (short) 1);
+            // One partition: which votes count as late depends on how partitions interleave, and the demo must
+            // reproduce exactly from its seed.
+            Topics.ensure(bootstrap, List.of(feedback, deadLetters, pairs), 1, (short) 1);
 
             long produced = produce(bootstrap, feedback, deadLetters, world);
             CurationReport curation = curate(bootstrap, feedback, deadLetters, pairs, runId);
@@ -88,7 +90,7 @@ public final class DemoRunner {
     }
 
     private EmbeddedKafkaBroker startBroker() {
-        return stage("1/5 Starting an embedded Kafka broker (KRaft)", () -> {
+        return stage("broker", "1/5 Starting an embedded Kafka broker (KRaft)", () -> {
             EmbeddedKafkaBroker b = EmbeddedKafkaBroker.builder().build().start();
             console.println("      broker at " + b.bootstrapServers());
             return b;
@@ -96,7 +98,7 @@ public final class DemoRunner {
     }
 
     private long produce(String bootstrap, String feedbackTopic, String dlqTopic, SyntheticWorld world) {
-        return stage("2/5 Producing synthetic feedback", () -> {
+        return stage("produce", "2/5 Producing synthetic feedback", () -> {
             SyntheticFeedback feedback = new SyntheticFeedback(SyntheticFeedbackConfig.builder(options.seed())
                     .setComparisons(options.comparisons())
                     .setJudgements(options.judgements())
@@ -133,7 +135,7 @@ public final class DemoRunner {
     }
 
     private CurationReport curate(String bootstrap, String feedback, String dlq, String pairs, String runId) {
-        return stage("3/5 Curating with Flink (bounded run on a local MiniCluster)", () -> {
+        return stage("curate", "3/5 Curating with Flink (bounded run on a local MiniCluster)", () -> {
             CurationJobConfig config = CurationJobConfig.builder()
                     .setBootstrapServers(bootstrap)
                     .setFeedbackTopic(feedback)
@@ -170,7 +172,7 @@ public final class DemoRunner {
     private DemoReport train(SyntheticWorld world, PreferenceSnapshot snapshot, long produced,
             CurationReport curation, double labelAccuracy, String runId, Instant start) throws IOException {
         TrueRewardEvaluation eval = new TrueRewardEvaluation(world, world.heldOutPrompts(),
-                options.evalSamplesPerPrompt(), MAX_NEW_TOKENS);
+                options.evalSamplesPerPrompt(), MAX_NEW_TOKENS, options.evalTemperature());
         try (PolicyModel policy = PolicyModel.create(PolicyConfig.defaults(), options.seed())) {
             Instant training = begin("4/5 Training: supervised warm-up, then DPO against the warm-up as reference");
             TrainingResult sft = warmUp(policy, snapshot);
@@ -200,14 +202,14 @@ public final class DemoRunner {
                                 .setProperty("reference", "the warm-up policy")
                                 .build());
                 console.println("      checkpoint written to " + checkpoint.dir());
-                end("Training", training);
+                end("train", training);
 
                 Instant scoring = begin("5/5 Scoring both policies against the hidden true reward on held-out prompts");
                 List<String> refA = eval.sample(reference, options.seed() + 1);
                 List<String> refB = eval.sample(reference, options.seed() + 2);
                 List<String> pol = eval.sample(policy, options.seed() + 1);
                 printExamples(eval, refA, pol);
-                end("Scoring", scoring);
+                end("score", scoring);
                 return new DemoReport(produced, curation.counts(), curation.snapshotDir(), labelAccuracy,
                         sft.finalLoss(), head(dpo.losses()), tail(dpo.losses()), dpo.stepsPerSecond(),
                         eval.meanReward(refA), eval.meanReward(pol), eval.winRate(refA, refB), eval.winRate(pol, refB),
@@ -270,16 +272,16 @@ public final class DemoRunner {
         T run() throws Exception;
     }
 
-    private <T> T stage(String name, StageBody<T> body) {
-        Instant t0 = begin(name);
+    private <T> T stage(String key, String title, StageBody<T> body) {
+        Instant t0 = begin(title);
         try {
             T result = body.run();
-            end(name.substring(name.indexOf(' ') + 1), t0);
+            end(key, t0);
             return result;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(title + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -288,9 +290,9 @@ public final class DemoRunner {
         return Instant.now();
     }
 
-    private void end(String name, Instant t0) {
+    private void end(String key, Instant t0) {
         Duration took = Duration.between(t0, Instant.now());
-        stageTimes.put(name, took);
+        stageTimes.put(key, took);
         console.printf("      done in %.1f s%n", took.toMillis() / 1000.0);
     }
 

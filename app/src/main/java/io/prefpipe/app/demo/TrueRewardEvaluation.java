@@ -15,14 +15,17 @@ final class TrueRewardEvaluation {
     private final SyntheticWorld world;
     private final List<String> prompts;
     private final int maxNewTokens;
+    private final double temperature;
 
     /**
      * @param world the world whose r* scores the samples
      * @param heldOutPrompts prompts to sample for; each appears {@code samplesPerPrompt} times
      * @param samplesPerPrompt samples per prompt and policy
      * @param maxNewTokens sampling budget per response
+     * @param temperature sampling temperature
      */
-    TrueRewardEvaluation(SyntheticWorld world, List<String> heldOutPrompts, int samplesPerPrompt, int maxNewTokens) {
+    TrueRewardEvaluation(SyntheticWorld world, List<String> heldOutPrompts, int samplesPerPrompt, int maxNewTokens,
+            double temperature) {
         this.world = world;
         List<String> p = new ArrayList<>();
         for (String prompt : heldOutPrompts) {
@@ -32,11 +35,12 @@ final class TrueRewardEvaluation {
         }
         this.prompts = List.copyOf(p);
         this.maxNewTokens = maxNewTokens;
+        this.temperature = temperature;
     }
 
-    /** Responses of {@code policy} to every evaluation prompt, at temperature 1, reproducible by seed. */
+    /** Responses of {@code policy} to every evaluation prompt, reproducible by seed. */
     List<String> sample(PolicyModel policy, long seed) {
-        return policy.sample(prompts, maxNewTokens, 1.0, seed);
+        return policy.sample(prompts, maxNewTokens, temperature, seed);
     }
 
     /** Mean r* of responses to the evaluation prompts, in order. */

@@ -12,6 +12,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +57,8 @@ public final class SnapshotReader {
     }
 
     /**
-     * Reads the snapshot in {@code snapshotDir}.
+     * Reads the snapshot in {@code snapshotDir}; the examples come sorted by pair id, so that a training run over the
+     * same snapshot is reproducible whatever order the files hold the rows in.
      *
      * @throws IOException naming the file, if the manifest or a listed file is missing or unreadable, or a file does
      *     not match the manifest
@@ -79,6 +81,8 @@ public final class SnapshotReader {
                         + manifest.snapshotId() + " says " + file.rows());
             }
         }
+        // Row order in the files depends on how the stream interleaved partitions; training must not.
+        examples.sort(Comparator.comparing(PreferenceExample::pairId));
         LOG.info("read snapshot {}: {} pairs from {} files", manifest.snapshotId(), examples.size(),
                 manifest.files().size());
         return new PreferenceSnapshot(snapshotDir, manifest, examples);

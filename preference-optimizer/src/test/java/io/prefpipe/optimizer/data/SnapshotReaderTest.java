@@ -32,6 +32,13 @@ class SnapshotReaderTest {
     }
 
     @Test
+    void read_rowsInAnyFileOrder_comeBackSortedByPairId() throws IOException {
+        SnapshotFixture.write(dir, "snap-1", List.of(PAIRS.get(2), PAIRS.get(0), PAIRS.get(1)), 1);
+        assertThat(new SnapshotReader().read(dir).examples()).extracting(PreferenceExample::pairId)
+                .containsExactly("p1", "p2", "p3");
+    }
+
+    @Test
     void read_unlistedParquetFile_isIgnored() throws IOException {
         SnapshotFixture.write(dir, "snap-1", PAIRS.subList(0, 1), 10);
         SnapshotFixture.writeFile(dir, "pairs/.part-9.inprogress.parquet", PAIRS);
