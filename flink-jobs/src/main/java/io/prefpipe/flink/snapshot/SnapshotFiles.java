@@ -1,17 +1,12 @@
 package io.prefpipe.flink.snapshot;
 
 import io.prefpipe.flink.parquet.ParquetFooters;
+import io.prefpipe.snapshot.FileChecksums;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -40,7 +35,7 @@ public final class SnapshotFiles {
         List<SnapshotFile> out = new ArrayList<>(files.size());
         for (Path f : files) {
             String relative = snapshotDir.relativize(f).toString().replace('\\', '/');
-            out.add(new SnapshotFile(relative, ParquetFooters.rowCount(f), Files.size(f), sha256(f)));
+            out.add(new SnapshotFile(relative, ParquetFooters.rowCount(f), Files.size(f), FileChecksums.sha256(f)));
         }
         return out;
     }
@@ -53,18 +48,5 @@ public final class SnapshotFiles {
             }
         }
         return relative.getFileName().toString().endsWith(PARQUET_SUFFIX);
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }

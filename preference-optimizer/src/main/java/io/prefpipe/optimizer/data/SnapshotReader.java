@@ -1,19 +1,14 @@
 package io.prefpipe.optimizer.data;
 
 import io.prefpipe.schema.PreferencePair;
+import io.prefpipe.snapshot.FileChecksums;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificData;
@@ -111,24 +106,10 @@ public final class SnapshotReader {
             throw new IOException("snapshot file " + path + " has " + size + " bytes but the manifest says "
                     + file.bytes());
         }
-        String sha256 = sha256(path);
+        String sha256 = FileChecksums.sha256(path);
         if (!sha256.equalsIgnoreCase(file.sha256())) {
             throw new IOException("snapshot file " + path + " has SHA-256 " + sha256 + " but the manifest says "
                     + file.sha256());
         }
-    }
-
-    /** Hex SHA-256 of a file's bytes, as the snapshot writer computes it. */
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM provides SHA-256", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

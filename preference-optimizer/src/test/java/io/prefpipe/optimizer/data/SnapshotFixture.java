@@ -1,6 +1,7 @@
 package io.prefpipe.optimizer.data;
 
 import io.prefpipe.schema.PreferencePair;
+import io.prefpipe.snapshot.FileChecksums;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public final class SnapshotFixture {
                 writer.write(pair);
             }
         }
-        return new SnapshotManifest.SnapshotFile(file, pairs.size(), Files.size(path), SnapshotReader.sha256(path));
+        return new SnapshotManifest.SnapshotFile(file, pairs.size(), Files.size(path), FileChecksums.sha256(path));
     }
 
     /** A manifest of {@code files} with two offset ranges. */
