@@ -15,13 +15,16 @@ import picocli.CommandLine.Option;
         name = "broker",
         mixinStandardHelpOptions = true,
         description = {
-            "Starts a real Kafka broker (KRaft, one node) on 127.0.0.1 on a free port, creates prefpipe's topics,",
+            "Starts a real Kafka broker (KRaft, one node) listening on 127.0.0.1 only, creates prefpipe's topics,",
             "prints the bootstrap address and runs until Ctrl-C."
         })
 final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Keep the broker's data here across restarts (default: a temporary"
             + " folder deleted on exit).")
     Path dataDir;
+
+    @Option(names = "--port", description = "Listen on this port of 127.0.0.1 (default: a free port).")
+    Integer port;
 
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each topic created (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -33,6 +36,9 @@ final class BrokerCommand implements Callable<Integer> {
         EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
         if (dataDir != null) {
             builder.setBaseDirectory(dataDir);
+        }
+        if (port != null) {
+            builder.setPort(port);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         try (EmbeddedKafkaBroker broker = builder.build().start()) {

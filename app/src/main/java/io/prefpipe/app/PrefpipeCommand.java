@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             CurateCommand.class,
             DemoCommand.class,
+            RsoCommand.class,
         })
 public final class PrefpipeCommand implements Runnable {
     @Override

@@ -1,21 +1,42 @@
 package io.prefpipe.kafka.embedded;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real Kafka broker, one combined broker and controller node in KRaft mode, on a free port, advertised to clients as
- * 127.0.0.1. Known limitation: {@code KafkaClusterTestKit} pre-binds its ports on the wildcard address, so the port is
- * reachable from other hosts unless a firewall says otherwise; run it only on development machines.
+ * A real Kafka broker: Kafka's own server ({@code KafkaRaftServer}), one node that is both broker and KRaft
+ * controller, listening on 127.0.0.1 only. Nothing is mocked.
  *
- * <p>It is Kafka's own server code, started through {@code KafkaClusterTestKit}; nothing is mocked. Defaults suit a
- * single node: replication factor 1 for the internal topics, no retention limit (so events with old event times are
- * never deleted under a test), and a transaction timeout ceiling that accepts Flink's exactly-once sink.
+ * <p>Defaults suit a single node: replication factor 1 for the internal topics, no retention limit (so events with old
+ * event times are never deleted under a test), and a transaction timeout ceiling that accepts Flink's exactly-once
+ * sink. The broker port is free unless {@link Builder#setPort} fixes it; the controller port is always free.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
@@ -24,16 +45,23 @@ import org.apache.kafka.common.test.TestKitNodes;
  * }</pre>
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final String HOST = "127.0.0.1";
+    private static final int NODE_ID = 1;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
     private final Map<String, String> config;
     private final Path baseDirectory;
-    private final boolean deleteOnClose;
-    private KafkaClusterTestKit cluster;
+    private final int port;
+    private Path dataDirectory;
+    private KafkaRaftServer server;
+    private String bootstrapServers;
+    private boolean started;
     private boolean closed;
 
     private EmbeddedKafkaBroker(Builder b) {
         this.config = Map.copyOf(b.config);
         this.baseDirectory = b.baseDirectory;
-        this.deleteOnClose = b.baseDirectory == null;
+        this.port = b.port;
     }
 
     public static Builder builder() {
@@ -41,30 +69,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Formats the storage and starts the broker, returning once it accepts clients.
+     * Formats the storage (unless a kept base directory is formatted already, which keeps its cluster id) and starts
+     * the broker, returning once it accepts clients.
      *
      * @throws IllegalStateException if it was started or closed before
      * @throws EmbeddedKafkaException if the broker fails to start; everything started so far is shut down
      */
     public synchronized EmbeddedKafkaBroker start() {
-        if (cluster != null || closed) {
+        if (started || closed) {
             throw new IllegalStateException("broker was already started");
         }
+        started = true;
         try {
-            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1);
-            if (baseDirectory != null) {
-                Files.createDirectories(baseDirectory);
-                nodes.setBaseDirectory(baseDirectory);
+            dataDirectory = baseDirectory != null
+                    ? Files.createDirectories(baseDirectory)
+                    : Files.createTempDirectory("prefpipe-kafka-");
+            int brokerPort = port != 0 ? port : freePort();
+            int controllerPort = freePort();
+            Map<String, String> props = new LinkedHashMap<>(config);
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", Integer.toString(NODE_ID));
+            props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+            props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            String logDir = dataDirectory.resolve("log").toString();
+            props.put("log.dirs", logDir);
+            if (!Files.exists(Path.of(logDir, "meta.properties"))) {
+                format(logDir);
             }
-            KafkaClusterTestKit.Builder kit = new KafkaClusterTestKit.Builder(nodes.build()).setDeleteOnClose(deleteOnClose);
-            config.forEach(kit::setConfigProp);
-            cluster = kit.build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+            server.startup();
+            bootstrapServers = HOST + ":" + brokerPort;
+            awaitReady();
             return this;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -76,12 +115,52 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    private static void format(String logDir) throws Exception {
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir))
+                .setMetadataLogDirectory(logDir)
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setControllerListenerName("CONTROLLER")
+                .run();
+    }
+
+    private void awaitReady() throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (TimeoutException | ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new ExecutionException("broker not ready after " + READY_TIMEOUT.toSeconds() + " s", e);
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Binds and releases a loopback port; the tiny window before the broker binds it is acceptable for a dev broker. */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+            return s.getLocalPort();
+        }
+    }
+
     /** The address clients connect to, e.g. {@code 127.0.0.1:41234}. */
     public synchronized String bootstrapServers() {
-        if (cluster == null || closed) {
+        if (bootstrapServers == null || closed) {
             throw new IllegalStateException("broker is not running");
         }
-        return cluster.bootstrapServers().replace("localhost", "127.0.0.1");
+        return bootstrapServers;
     }
 
     /** Shuts the broker down and, unless a base directory was given, deletes its data. Idempotent. */
@@ -91,11 +170,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         closed = true;
-        if (cluster != null) {
-            try {
-                cluster.close();
-            } catch (Exception e) {
-                throw new EmbeddedKafkaException("failed to stop the embedded Kafka broker", e);
+        try {
+            if (server != null) {
+                server.shutdown();
+                server.awaitShutdown();
+            }
+        } catch (RuntimeException e) {
+            throw new EmbeddedKafkaException("failed to stop the embedded Kafka broker", e);
+        } finally {
+            if (baseDirectory == null && dataDirectory != null) {
+                deleteRecursively(dataDirectory);
             }
         }
     }
@@ -108,10 +192,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    private static void deleteRecursively(Path dir) {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the broker's temporary data in " + dir, e);
+        }
+    }
+
     /** Configuration of an {@link EmbeddedKafkaBroker}; every setting is optional. */
     public static final class Builder {
         private final Map<String, String> config = new LinkedHashMap<>();
         private Path baseDirectory;
+        private int port;
 
         private Builder() {
             config.put("offsets.topic.replication.factor", "1");
@@ -124,14 +229,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             config.put("log.retention.ms", "-1");
             config.put("auto.create.topics.enable", "false");
             config.put("num.partitions", "1");
-            // Clients are told 127.0.0.1. (The test kit pre-binds the port itself on the wildcard address, which
-            // this setting cannot change; see the class comment.)
-            config.put("listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0");
+            config.put("share.coordinator.state.topic.replication.factor", "1");
+            config.put("share.coordinator.state.topic.min.isr", "1");
         }
 
         /** Keeps the broker's data in this directory across restarts instead of a temporary one. */
         public Builder setBaseDirectory(Path dir) {
             this.baseDirectory = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Listens on this port of 127.0.0.1 instead of a free one. */
+        public Builder setPort(int port) {
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+            }
+            this.port = port;
             return this;
         }
 

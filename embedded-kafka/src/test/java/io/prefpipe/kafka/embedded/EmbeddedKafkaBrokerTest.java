@@ -3,6 +3,7 @@ package io.prefpipe.kafka.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
 
@@ -58,6 +60,24 @@ class EmbeddedKafkaBrokerTest {
                 assertThat(records).extracting(r -> r.value()).containsExactly("committed");
             }
         }
+    }
+
+    @Test
+    void start_withKeptDirectory_keepsTopicsAcrossRestarts(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setBaseDirectory(dir).build().start();
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+        }
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setBaseDirectory(dir).build().start();
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).contains("kept");
+        }
+    }
+
+    @Test
+    void setPort_outOfRange_namesTheField() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().setPort(70_000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
     }
 
     @Test
