@@ -41,6 +41,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--annotators", description = "Simulated annotators (default: ${DEFAULT-VALUE}).")
     int annotators;
 
+    @Option(names = "--aggregator", description = "Label aggregator of the curation job (default: ${DEFAULT-VALUE}).")
+    String aggregator;
+
     @Option(names = "--emit-after-votes", description = "Decide a comparison after this many votes, else when its window closes (default: ${DEFAULT-VALUE}).")
     int emitAfterVotes;
 
@@ -70,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoOptions options = DemoOptions.builder()
                 .setSeed(seed).setOut(out).setBootstrap(bootstrap)
                 .setComparisons(comparisons).setJudgements(judgements).setAnnotators(annotators)
-                .setEmitAfterVotes(emitAfterVotes)
+                .setAggregator(aggregator).setEmitAfterVotes(emitAfterVotes)
                 .setSftSteps(sftSteps).setDpoSteps(dpoSteps).setBatchSize(batchSize)
                 .setBeta(beta).setSftLearningRate(sftLearningRate).setDpoLearningRate(dpoLearningRate)
                 .setEvalTemperature(evalTemperature)
@@ -95,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                 case "--comparisons" -> DEFAULTS.comparisons();
                 case "--judgements" -> DEFAULTS.judgements();
                 case "--annotators" -> DEFAULTS.annotators();
+                case "--aggregator" -> DEFAULTS.aggregator();
                 case "--emit-after-votes" -> DEFAULTS.emitAfterVotes();
                 case "--sft-steps" -> DEFAULTS.sftSteps();
                 case "--dpo-steps" -> DEFAULTS.dpoSteps();
@@ -120,7 +124,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  filtered by reason      %s%n", c.filtered());
         out.printf("  dead-lettered by reason %s%n", c.deadLettered());
         out.printf("curated pairs             %d  (snapshot %s)%n", c.pairs(), r.snapshotDir());
-        out.printf("label accuracy            %.4f  (majority vote, against the true preference)%n", r.labelAccuracy());
+        out.printf("label accuracy            %s %.4f on %d pairs (stream) | majority vote %.4f on %d pairs (batch)%n",
+                r.aggregator(), r.labelAccuracy(), c.pairs(), r.majorityVoteAccuracy(), r.majorityVotePairs());
         out.printf("warm-up NLL/token         %.4f%n", r.sftFinalLoss());
         out.printf("DPO loss                  %.4f -> %.4f  (%.1f steps/s)%n", r.dpoLossStart(), r.dpoLossEnd(),
                 r.dpoStepsPerSecond());

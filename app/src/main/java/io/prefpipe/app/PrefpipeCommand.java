@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
             CurateCommand.class,
             DemoCommand.class,
             RsoCommand.class,
+            LabelCommand.class,
+            LabelReportCommand.class,
+            BenchCommand.class,
         })
 public final class PrefpipeCommand implements Runnable {
     @Override

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param annotators simulated annotators
  * @param redeliveryRate share of judgements delivered twice
  * @param malformedRate share of judgements followed by a malformed event
+ * @param aggregator the label aggregator of the curation job
  * @param emitAfterVotes votes after which a comparison is decided without waiting for its window to close
  * @param sftSteps supervised warm-up steps
  * @param dpoSteps DPO steps
@@ -34,6 +35,7 @@ public record DemoOptions(
         int annotators,
         double redeliveryRate,
         double malformedRate,
+        String aggregator,
         int emitAfterVotes,
         int sftSteps,
         int dpoSteps,
@@ -46,6 +48,7 @@ public record DemoOptions(
 
     public DemoOptions {
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(aggregator, "aggregator");
         positive(comparisons, "comparisons");
         positive(judgements, "judgements");
         positive(annotators, "annotators");
@@ -88,6 +91,7 @@ public record DemoOptions(
         private int annotators = 20;
         private double redeliveryRate = 0.01;
         private double malformedRate = 0.005;
+        private String aggregator = "mv";
         private int emitAfterVotes = 9;
         private int sftSteps = 2000;
         private int dpoSteps = 600;
@@ -142,6 +146,11 @@ public record DemoOptions(
             return this;
         }
 
+        public Builder setAggregator(String aggregator) {
+            this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+            return this;
+        }
+
         public Builder setEmitAfterVotes(int emitAfterVotes) {
             this.emitAfterVotes = emitAfterVotes;
             return this;
@@ -189,7 +198,7 @@ public record DemoOptions(
 
         public DemoOptions build() {
             return new DemoOptions(seed, out, bootstrap, comparisons, judgements, annotators, redeliveryRate,
-                    malformedRate, emitAfterVotes, sftSteps, dpoSteps, batchSize, sftLearningRate, dpoLearningRate, beta, evalSamplesPerPrompt,
+                    malformedRate, aggregator, emitAfterVotes, sftSteps, dpoSteps, batchSize, sftLearningRate, dpoLearningRate, beta, evalSamplesPerPrompt,
                     evalTemperature);
         }
     }

@@ -11,7 +11,10 @@ import java.util.Map;
  * @param eventsProduced messages produced to the feedback topic (valid, redelivered and malformed)
  * @param counts the fate of every event the curation job read
  * @param snapshotDir the curated snapshot
+ * @param aggregator the stream's label aggregator
  * @param labelAccuracy share of curated pairs whose chosen response has the higher true reward (ties count half)
+ * @param majorityVoteAccuracy the same share for majority vote over the same judgements, decided in one batch
+ * @param majorityVotePairs pairs majority vote decides
  * @param sftFinalLoss the warm-up's last per-token negative log-likelihood
  * @param dpoLossStart mean DPO loss over the first steps
  * @param dpoLossEnd mean DPO loss over the last steps
@@ -29,7 +32,10 @@ public record DemoReport(
         long eventsProduced,
         SnapshotManifest.Counts counts,
         Path snapshotDir,
+        String aggregator,
         double labelAccuracy,
+        double majorityVoteAccuracy,
+        int majorityVotePairs,
         double sftFinalLoss,
         double dpoLossStart,
         double dpoLossEnd,

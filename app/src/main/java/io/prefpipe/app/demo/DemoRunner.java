@@ -11,6 +11,7 @@ import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedback;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
+import io.prefpipe.ingestion.validate.FeedbackValidator;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
 import io.prefpipe.optimizer.checkpoint.Checkpoint;
 import io.prefpipe.optimizer.checkpoint.CheckpointManifest;
@@ -80,11 +81,13 @@ public final class DemoRunner {
             // reproduce exactly from its seed.
             Topics.ensure(bootstrap, List.of(feedback, deadLetters, pairs), 1, (short) 1);
 
-            long produced = produce(bootstrap, feedback, deadLetters, world);
+            Produced produced = produce(bootstrap, feedback, deadLetters, world);
             CurationReport curation = curate(bootstrap, feedback, deadLetters, pairs, runId);
             PreferenceSnapshot snapshot = new SnapshotReader().read(curation.snapshotDir());
             double labelAccuracy = labelAccuracy(world, snapshot.examples());
-            console.printf("      label accuracy of the curated pairs against the true preference: %.4f%n", labelAccuracy);
+            console.printf("      label accuracy against the true preference: %s %.4f on %d pairs (the stream), majority vote"
+                    + " %.4f on %d pairs (batch, same judgements)%n", options.aggregator(), labelAccuracy,
+                    snapshot.examples().size(), produced.majorityVote().accuracy(), produced.majorityVote().pairs());
             return train(world, snapshot, produced, curation, labelAccuracy, runId, start);
         }
     }
@@ -97,7 +100,10 @@ public final class DemoRunner {
         });
     }
 
-    private long produce(String bootstrap, String feedbackTopic, String dlqTopic, SyntheticWorld world) {
+    /** What was produced, and majority vote decided in one batch over the same events, as a baseline. */
+    private record Produced(long events, MajorityVoteBaseline.Result majorityVote) {}
+
+    private Produced produce(String bootstrap, String feedbackTopic, String dlqTopic, SyntheticWorld world) {
         return stage("produce", "2/5 Producing synthetic feedback", () -> {
             SyntheticFeedback feedback = new SyntheticFeedback(SyntheticFeedbackConfig.builder(options.seed())
                     .setComparisons(options.comparisons())
@@ -108,12 +114,14 @@ public final class DemoRunner {
                     .build(), world);
             console.printf("      %d judgements on %d comparisons by %d simulated annotators (%s)%n",
                     options.judgements(), options.comparisons(), options.annotators(), annotatorMix(feedback));
+            MajorityVoteBaseline baseline = new MajorityVoteBaseline(world, FeedbackValidator.withDefaults());
             long sent = 0;
             try (FeedbackProducer producer = new FeedbackProducer(FeedbackProducerConfig.builder()
                     .setBootstrapServers(bootstrap).setFeedbackTopic(feedbackTopic).setDeadLetterTopic(dlqTopic)
                     .build())) {
                 for (FeedbackEvent e : feedback) {
                     producer.send(e);
+                    baseline.accept(e);
                     if (++sent % 5_000 == 0) {
                         console.printf("      ... %d events sent%n", sent);
                     }
@@ -122,7 +130,7 @@ public final class DemoRunner {
             }
             console.printf("      %d events produced to '%s' (including redeliveries and malformed events)%n", sent,
                     feedbackTopic);
-            return sent;
+            return new Produced(sent, baseline.result());
         });
     }
 
@@ -145,6 +153,7 @@ public final class DemoRunner {
                     .setTransactionalIdPrefix("prefpipe-" + runId)
                     .setBounded(true)
                     .setEmitAfterVotes(options.emitAfterVotes())
+                    .setAggregator(options.aggregator())
                     .setSnapshotDir(options.out().resolve("snapshots").resolve(runId))
                     .setSnapshotId(runId)
                     .build();
@@ -163,13 +172,12 @@ public final class DemoRunner {
     static double labelAccuracy(SyntheticWorld world, List<PreferenceExample> pairs) {
         double correct = 0;
         for (PreferenceExample p : pairs) {
-            int c = Double.compare(world.reward(p.prompt(), p.chosen()), world.reward(p.prompt(), p.rejected()));
-            correct += c > 0 ? 1 : c == 0 ? 0.5 : 0;
+            correct += TrueRewardEvaluation.credit(world, p.prompt(), p.chosen(), p.rejected());
         }
         return pairs.isEmpty() ? Double.NaN : correct / pairs.size();
     }
 
-    private DemoReport train(SyntheticWorld world, PreferenceSnapshot snapshot, long produced,
+    private DemoReport train(SyntheticWorld world, PreferenceSnapshot snapshot, Produced produced,
             CurationReport curation, double labelAccuracy, String runId, Instant start) throws IOException {
         TrueRewardEvaluation eval = new TrueRewardEvaluation(world, world.heldOutPrompts(),
                 options.evalSamplesPerPrompt(), MAX_NEW_TOKENS, options.evalTemperature());
@@ -210,7 +218,9 @@ public final class DemoRunner {
                 List<String> pol = eval.sample(policy, options.seed() + 1);
                 printExamples(eval, refA, pol);
                 end("score", scoring);
-                return new DemoReport(produced, curation.counts(), curation.snapshotDir(), labelAccuracy,
+                return new DemoReport(produced.events(), curation.counts(), curation.snapshotDir(),
+                        options.aggregator(), labelAccuracy, produced.majorityVote().accuracy(),
+                        produced.majorityVote().pairs(),
                         sft.finalLoss(), head(dpo.losses()), tail(dpo.losses()), dpo.stepsPerSecond(),
                         eval.meanReward(refA), eval.meanReward(pol), eval.winRate(refA, refB), eval.winRate(pol, refB),
                         eval.size(), checkpoint.dir(), Collections.unmodifiableMap(new LinkedHashMap<>(stageTimes)), Duration.between(start, Instant.now()));

@@ -60,10 +60,15 @@ final class TrueRewardEvaluation {
         }
         double wins = 0;
         for (int i = 0; i < prompts.size(); i++) {
-            int c = Double.compare(world.reward(prompts.get(i), a.get(i)), world.reward(prompts.get(i), b.get(i)));
-            wins += c > 0 ? 1 : c == 0 ? 0.5 : 0;
+            wins += credit(world, prompts.get(i), a.get(i), b.get(i));
         }
         return wins / prompts.size();
+    }
+
+    /** 1 if {@code a} has the higher true reward than {@code b} for {@code prompt}, ½ if equal, else 0. */
+    static double credit(SyntheticWorld world, String prompt, String a, String b) {
+        int c = Double.compare(world.reward(prompt, a), world.reward(prompt, b));
+        return c > 0 ? 1 : c == 0 ? 0.5 : 0;
     }
 
     String prompt(int i) {

@@ -1,0 +1,61 @@
+package io.prefpipe.app.demo;
+
+import io.prefpipe.ingestion.synthetic.SyntheticWorld;
+import io.prefpipe.ingestion.validate.FeedbackMapping;
+import io.prefpipe.ingestion.validate.FeedbackValidator;
+import io.prefpipe.labeling.aggregate.MajorityVote;
+import io.prefpipe.labeling.curate.ComparisonCurator;
+import io.prefpipe.labeling.curate.CuratedPair;
+import io.prefpipe.schema.FeedbackEvent;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Majority vote over the same judgements the stream curated, decided in one batch: the baseline the configured
+ * aggregator's label accuracy is compared with.
+ */
+final class MajorityVoteBaseline {
+    private final SyntheticWorld world;
+    private final FeedbackValidator validator;
+    private final Set<String> seen = new HashSet<>();
+    private final Map<String, List<ComparisonCurator.Observed>> byComparison = new LinkedHashMap<>();
+
+    MajorityVoteBaseline(SyntheticWorld world, FeedbackValidator validator) {
+        this.world = world;
+        this.validator = validator;
+    }
+
+    /** Takes one event as the stream would: duplicates and invalid events do not vote. */
+    void accept(FeedbackEvent event) {
+        if (!seen.add(event.getEventId()) || validator.validate(event).isPresent()) {
+            return;
+        }
+        byComparison.computeIfAbsent(event.getComparisonId(), c -> new ArrayList<>())
+                .add(FeedbackMapping.toObserved(event));
+    }
+
+    /** The pairs majority vote decides, and the share of them whose chosen response has the higher true reward. */
+    Result result() {
+        ComparisonCurator curator = new ComparisonCurator(new MajorityVote());
+        int pairs = 0;
+        double correct = 0;
+        for (List<ComparisonCurator.Observed> votes : byComparison.values()) {
+            for (CuratedPair p : curator.curate(votes).pairs()) {
+                correct += TrueRewardEvaluation.credit(world, p.comparison().prompt(), p.chosen().text(),
+                        p.rejected().text());
+                pairs++;
+            }
+        }
+        return new Result(pairs, pairs == 0 ? Double.NaN : correct / pairs);
+    }
+
+    /**
+     * @param pairs pairs majority vote decides
+     * @param accuracy share of them that agree with the true preference (equal true rewards count half)
+     */
+    record Result(int pairs, double accuracy) {}
+}
