@@ -1,10 +1,12 @@
 package io.prefpipe.app;
 
+import io.prefpipe.flink.curate.Aggregators;
 import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
+import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +27,11 @@ import picocli.CommandLine.Option;
         description = {
             "Runs the streaming curation job on a local Flink MiniCluster: reads Avro feedback, dead-letters invalid",
             "events, deduplicates, aggregates each comparison's votes and writes curated pairs exactly once to Parquet",
-            "under --out and to the pairs topic. With --bounded it stops at the offsets present at start, writes the",
-            "snapshot manifest and prints the counts; without it, it runs until stopped."
+            "under --out and to the pairs topic. The --aggregator is refitted over recent votes now and then; its",
+            "per-annotator estimates go to the annotators topic, and all but mv decide comparisons with the latest",
+            "fit.",
+            "With --bounded it stops at the offsets present at start, writes the snapshot manifest (with the final",
+            "model's label-noise estimate) and prints the counts; without it, it runs until stopped."
         })
 final class CurateCommand implements Callable<Integer> {
     private static final DateTimeFormatter SNAPSHOT_ID =
@@ -44,8 +50,33 @@ final class CurateCommand implements Callable<Integer> {
     @Option(names = "--group-id", defaultValue = "prefpipe-curate", description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--aggregator", defaultValue = "mv", description = "Label aggregator (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aggregator", defaultValue = Aggregators.MAJORITY_VOTE,
+            description = "Label aggregator: mv (majority vote), wawa, ds (Dawid-Skene), ds-position (Dawid-Skene per"
+                    + " display order) or glad (default: ${DEFAULT-VALUE}).")
     String aggregator;
+
+    @Option(names = "--ambiguity-threshold", defaultValue = "0.5",
+            description = "Filter a decided pair as ambiguous when its posterior p(chosen over rejected) is below this;"
+                    + " 0.5 to 1 (default: ${DEFAULT-VALUE}, keeps every decided pair).")
+    double ambiguityThreshold;
+
+    @Option(names = "--annotators-topic", defaultValue = "annotators",
+            description = "Topic of per-annotator estimates (default: ${DEFAULT-VALUE}).")
+    String annotatorsTopic;
+
+    @Option(names = "--window-votes", defaultValue = "100000",
+            description = "Fit the annotator model on this many of the latest pairwise votes"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int windowVotes;
+
+    @Option(names = "--refit-every-votes", defaultValue = "5000",
+            description = "Refit the annotator model after this many new votes (default: ${DEFAULT-VALUE}).")
+    int refitEveryVotes;
+
+    @Option(names = "--refit-interval-seconds", defaultValue = "60",
+            description = "...or at the latest this many seconds after the first vote it has not seen (default:"
+                    + " ${DEFAULT-VALUE}).")
+    long refitIntervalSeconds;
 
     @Option(names = "--emit-after-votes", defaultValue = "5",
             description = "Decide a comparison once it has this many votes (default: ${DEFAULT-VALUE}); otherwise when"
@@ -67,7 +98,12 @@ final class CurateCommand implements Callable<Integer> {
                 .setBounded(bounded)
                 .setSnapshotDir(out.resolve(snapshotId))
                 .setSnapshotId(snapshotId)
+                .setAnnotatorsTopic(annotatorsTopic)
                 .setAggregator(aggregator)
+                .setAmbiguityThreshold(ambiguityThreshold)
+                .setEstimatorWindowVotes(windowVotes)
+                .setEstimatorRefitEveryVotes(refitEveryVotes)
+                .setEstimatorRefitInterval(Duration.ofSeconds(refitIntervalSeconds))
                 .setEmitAfterVotes(emitAfterVotes)
                 .setParallelism(parallelism)
                 .build();
@@ -99,6 +135,12 @@ final class CurateCommand implements Callable<Integer> {
         System.out.printf("  dead-lettered by reason %s%n", c.deadLettered());
         System.out.printf("%d pairs in %d Parquet file(s); manifest %s; %.1f s%n", c.pairs(), r.manifest().files().size(),
                 r.snapshotDir().resolve(SnapshotManifest.FILE_NAME), r.elapsed().toMillis() / 1000.0);
+        Map<String, String> p = r.manifest().properties();
+        if (p.containsKey(LabelNoise.METHOD)) {
+            System.out.printf("label noise (%s, final model): judgement flip rate %s, decided-label error rate %s%n",
+                    p.get(LabelNoise.METHOD), p.get(LabelNoise.JUDGEMENT_FLIP_RATE),
+                    p.get(LabelNoise.DECIDED_ERROR_RATE));
+        }
         return c.reconciles() ? 0 : 1;
     }
 }

@@ -126,6 +126,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("curated pairs             %d  (snapshot %s)%n", c.pairs(), r.snapshotDir());
         out.printf("label accuracy            %s %.4f on %d pairs (stream) | majority vote %.4f on %d pairs (batch)%n",
                 r.aggregator(), r.labelAccuracy(), c.pairs(), r.majorityVoteAccuracy(), r.majorityVotePairs());
+        out.printf("label noise               estimated flip rate %.4f (%s) | true rate of wrong judgements %.4f%n",
+                r.estimatedFlipRate(), r.aggregator(), r.trueFlipRate());
         out.printf("warm-up NLL/token         %.4f%n", r.sftFinalLoss());
         out.printf("DPO loss                  %.4f -> %.4f  (%.1f steps/s)%n", r.dpoLossStart(), r.dpoLossEnd(),
                 r.dpoStepsPerSecond());

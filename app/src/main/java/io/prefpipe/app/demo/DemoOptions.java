@@ -91,8 +91,8 @@ public record DemoOptions(
         private int annotators = 20;
         private double redeliveryRate = 0.01;
         private double malformedRate = 0.005;
-        private String aggregator = "mv";
-        private int emitAfterVotes = 9;
+        private String aggregator = "ds";
+        private int emitAfterVotes = 100;
         private int sftSteps = 2000;
         private int dpoSteps = 600;
         private int batchSize = 16;

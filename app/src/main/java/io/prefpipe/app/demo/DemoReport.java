@@ -15,6 +15,9 @@ import java.util.Map;
  * @param labelAccuracy share of curated pairs whose chosen response has the higher true reward (ties count half)
  * @param majorityVoteAccuracy the same share for majority vote over the same judgements, decided in one batch
  * @param majorityVotePairs pairs majority vote decides
+ * @param estimatedFlipRate the snapshot's estimate ε̂ of the share of judgements that disagree with the truth, or NaN
+ *     when its aggregator records none
+ * @param trueFlipRate the share of valid judgements that chose the truly worse response
  * @param sftFinalLoss the warm-up's last per-token negative log-likelihood
  * @param dpoLossStart mean DPO loss over the first steps
  * @param dpoLossEnd mean DPO loss over the last steps
@@ -36,6 +39,8 @@ public record DemoReport(
         double labelAccuracy,
         double majorityVoteAccuracy,
         int majorityVotePairs,
+        double estimatedFlipRate,
+        double trueFlipRate,
         double sftFinalLoss,
         double dpoLossStart,
         double dpoLossEnd,

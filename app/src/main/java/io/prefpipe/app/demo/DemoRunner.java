@@ -4,6 +4,7 @@ import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
+import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.ingestion.kafka.FeedbackProducer;
 import io.prefpipe.ingestion.kafka.FeedbackProducerConfig;
@@ -153,6 +154,10 @@ public final class DemoRunner {
                     .setTransactionalIdPrefix("prefpipe-" + runId)
                     .setBounded(true)
                     .setEmitAfterVotes(options.emitAfterVotes())
+                    // Mid-stream decisions by a model-based aggregator depend on which refit has reached them, which
+                    // varies between runs; a window longer than the synthetic stream defers them to the end of input,
+                    // where the final model decides, so the demo reproduces from its seed.
+                    .setComparisonWindow(Duration.ofDays(1))
                     .setAggregator(options.aggregator())
                     .setSnapshotDir(options.out().resolve("snapshots").resolve(runId))
                     .setSnapshotId(runId)
@@ -220,7 +225,8 @@ public final class DemoRunner {
                 end("score", scoring);
                 return new DemoReport(produced.events(), curation.counts(), curation.snapshotDir(),
                         options.aggregator(), labelAccuracy, produced.majorityVote().accuracy(),
-                        produced.majorityVote().pairs(),
+                        produced.majorityVote().pairs(), estimatedFlipRate(snapshot.manifest()),
+                        produced.majorityVote().trueFlipRate(),
                         sft.finalLoss(), head(dpo.losses()), tail(dpo.losses()), dpo.stepsPerSecond(),
                         eval.meanReward(refA), eval.meanReward(pol), eval.winRate(refA, refB), eval.winRate(pol, refB),
                         eval.size(), checkpoint.dir(), Collections.unmodifiableMap(new LinkedHashMap<>(stageTimes)), Duration.between(start, Instant.now()));
@@ -235,6 +241,11 @@ public final class DemoRunner {
                     eval.prompt(i), reference.get(i), eval.reward(i, reference.get(i)), policy.get(i),
                     eval.reward(i, policy.get(i)));
         }
+    }
+
+    private static double estimatedFlipRate(SnapshotManifest manifest) {
+        String v = manifest.properties().get(LabelNoise.JUDGEMENT_FLIP_RATE);
+        return v == null ? Double.NaN : Double.parseDouble(v);
     }
 
     private TrainingResult warmUp(PolicyModel policy, PreferenceSnapshot snapshot) {

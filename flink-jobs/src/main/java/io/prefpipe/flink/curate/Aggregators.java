@@ -1,38 +1,86 @@
 package io.prefpipe.flink.curate;
 
 import io.prefpipe.labeling.aggregate.MajorityVote;
+import io.prefpipe.labeling.aggregate.ModelAggregator;
 import io.prefpipe.labeling.aggregate.PairwiseAggregator;
+import io.prefpipe.labeling.crowd.AnnotatorModel;
+import io.prefpipe.labeling.crowd.CrowdAggregator;
+import io.prefpipe.labeling.crowd.DawidSkeneAggregator;
+import io.prefpipe.labeling.crowd.GladAggregator;
+import io.prefpipe.labeling.crowd.MajorityVoteAggregator;
+import io.prefpipe.labeling.crowd.PositionAwareDawidSkene;
+import io.prefpipe.labeling.crowd.WawaAggregator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * The label aggregators the job can use, by the name recorded in every pair ({@link PairwiseAggregator#name()}).
+ * The label aggregators the job can use, by name: {@code mv} (majority vote), {@code wawa} (agreement-weighted vote),
+ * {@code ds} (Dawid-Skene), {@code ds-position} (Dawid-Skene with a confusion matrix per display order) and
+ * {@code glad}.
  *
- * <p>The job ships only the name to its tasks and creates the aggregator there, so aggregators need not be
- * serializable. A new aggregator is one more entry here.
+ * <p>Each name is a truth-inference method that the job refits now and then over a window of recent votes (its
+ * estimates go to the annotators topic and its flip rate into the manifest). Every method but {@code mv} also decides
+ * each comparison with the latest fitted model; {@code mv} decides by plain majority vote, which needs no model, and
+ * every method does so until its first model exists.
+ *
+ * <p>The job ships only the name to its tasks and creates the aggregators there, so they need not be serializable.
  */
 public final class Aggregators {
-    private static final Map<String, Supplier<PairwiseAggregator>> BY_NAME = Map.of("mv", MajorityVote::new);
+    /** The name of plain majority vote. */
+    public static final String MAJORITY_VOTE = "mv";
+
+    private static final Map<String, Supplier<CrowdAggregator<?>>> BY_NAME = Map.of(
+            MAJORITY_VOTE, MajorityVoteAggregator::new,
+            "wawa", WawaAggregator::new,
+            "ds", DawidSkeneAggregator::new,
+            "ds-position", PositionAwareDawidSkene::new,
+            "glad", GladAggregator::new);
 
     private Aggregators() {}
 
-    /** The names that {@link #create} accepts. */
+    /** The names that the other methods accept. */
     public static Set<String> names() {
         return new TreeSet<>(BY_NAME.keySet());
     }
 
     /**
-     * A new aggregator.
+     * A new truth-inference method of this name, with its default hyperparameters.
      *
      * @throws IllegalArgumentException if no aggregator has this name
      */
-    public static PairwiseAggregator create(String name) {
-        Supplier<PairwiseAggregator> supplier = BY_NAME.get(name);
+    public static CrowdAggregator<?> estimator(String name) {
+        return known(name).get();
+    }
+
+    /**
+     * Whether the aggregator of this name decides comparisons with its fitted model.
+     *
+     * @throws IllegalArgumentException if no aggregator has this name
+     */
+    public static boolean decidesWithModel(String name) {
+        known(name);
+        return !name.equals(MAJORITY_VOTE);
+    }
+
+    /**
+     * What decides a comparison's pairs: the model when the aggregator decides with one and a model exists, else
+     * majority vote.
+     *
+     * @param model the latest model fitted by {@link #estimator(String) estimator(name)}, or {@code null} before the
+     *     first
+     * @throws IllegalArgumentException if no aggregator has this name
+     */
+    public static PairwiseAggregator decider(String name, AnnotatorModel model) {
+        return decidesWithModel(name) && model != null ? new ModelAggregator(model) : new MajorityVote();
+    }
+
+    private static Supplier<CrowdAggregator<?>> known(String name) {
+        Supplier<CrowdAggregator<?>> supplier = BY_NAME.get(name);
         if (supplier == null) {
             throw new IllegalArgumentException("aggregator '" + name + "' is unknown; known: " + names());
         }
-        return supplier.get();
+        return supplier;
     }
 }

@@ -7,8 +7,8 @@ import io.prefpipe.labeling.curate.CurationResult;
 import io.prefpipe.labeling.curate.FilterReason;
 import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.schema.PreferencePair;
+import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,44 +16,77 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by comparison id: buffers a comparison's events until it is complete, then curates them with
- * {@link ComparisonCurator} and emits the decided pairs.
+ * {@link ComparisonCurator} and emits the decided pairs. The other input is the broadcast stream of annotator models
+ * from {@link EstimateAnnotators}; the latest one is kept in broadcast state and decides every comparison that
+ * completes after it arrived (majority vote decides before the first model, and always for {@code mv}).
  *
  * <p>A comparison is complete when {@code emitAfterVotes} events have arrived, or when the watermark passes its first
  * event time plus the window, whichever comes first (at the end of a bounded input the watermark passes every
  * window). Once emitted, the comparison is closed: a marker, kept for {@code closedTtl}, makes later events for it
- * {@link FilterReason#LATE} rather than the seed of a second, partial curation.
+ * {@link FilterReason#LATE} rather than the seed of a second, partial curation. Pairs decided less surely than
+ * {@code ambiguityThreshold} are filtered as {@link FilterReason#AMBIGUOUS}.
+ *
+ * <p>The watermark is the event path's (see {@link ModelStreamWatermarks}). When a bounded event path has ended it
+ * stops at {@link ModelStreamWatermarks#HOLD}, and the comparisons still open wait for the end of the model stream, so
+ * that the final model, fitted on all the votes, decides them.
  */
-final class CurateComparisons extends KeyedProcessFunction<String, FeedbackEvent, PreferencePair> {
+final class CurateComparisons
+        extends KeyedBroadcastProcessFunction<String, FeedbackEvent, AnnotatorModelUpdate, PreferencePair> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(CurateComparisons.class);
+
+    /** The broadcast state: the latest model under {@link #LATEST}. */
+    static final MapStateDescriptor<String, AnnotatorModelUpdate> MODEL = new MapStateDescriptor<>("annotator-model",
+            Types.STRING, TypeInformation.of(AnnotatorModelUpdate.class));
+    private static final String LATEST = "latest";
 
     private final String aggregatorName;
     private final int emitAfterVotes;
     private final Duration window;
     private final Duration closedTtl;
+    private final double ambiguityThreshold;
 
     private transient ListState<FeedbackEvent> buffered;
     private transient ValueState<Long> deadline;
     private transient ValueState<Boolean> closed;
-    private transient ComparisonCurator curator;
     private transient FateCounters fates;
+    private transient boolean decidesWithModel;
+    /** Built from the broadcast state when its model version changes; never checkpointed. */
+    private transient Decider decider;
 
-    CurateComparisons(String aggregatorName, int emitAfterVotes, Duration window, Duration closedTtl) {
+    /**
+     * What decides pairs now.
+     *
+     * @param version the model version it was built for; 0 for majority vote without a model
+     * @param curator the curator around the model's aggregator
+     * @param model the model and its provenance, or {@code null} when majority vote decides
+     */
+    private record Decider(long version, ComparisonCurator curator, DecidingModel model) {}
+
+    CurateComparisons(String aggregatorName, int emitAfterVotes, Duration window, Duration closedTtl,
+            double ambiguityThreshold) {
         this.aggregatorName = aggregatorName;
         this.emitAfterVotes = emitAfterVotes;
         this.window = window;
         this.closedTtl = closedTtl;
+        this.ambiguityThreshold = ambiguityThreshold;
     }
 
     @Override
@@ -64,12 +97,23 @@ final class CurateComparisons extends KeyedProcessFunction<String, FeedbackEvent
         ValueStateDescriptor<Boolean> closedDescriptor = new ValueStateDescriptor<>("closed", Types.BOOLEAN);
         closedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(closedTtl).build());
         closed = getRuntimeContext().getState(closedDescriptor);
-        curator = new ComparisonCurator(Aggregators.create(aggregatorName));
         fates = new FateCounters(getRuntimeContext());
+        decidesWithModel = Aggregators.decidesWithModel(aggregatorName);
     }
 
     @Override
-    public void processElement(FeedbackEvent event, Context ctx, Collector<PreferencePair> out) throws Exception {
+    public void processBroadcastElement(AnnotatorModelUpdate update, Context ctx, Collector<PreferencePair> out)
+            throws Exception {
+        BroadcastState<String, AnnotatorModelUpdate> state = ctx.getBroadcastState(MODEL);
+        AnnotatorModelUpdate current = state.get(LATEST);
+        if (current == null || update.version() > current.version()) {
+            state.put(LATEST, update);
+        }
+    }
+
+    @Override
+    public void processElement(FeedbackEvent event, ReadOnlyContext ctx, Collector<PreferencePair> out)
+            throws Exception {
         if (closed.value() != null) {
             fates.filtered(FilterReason.LATE);
             return;
@@ -93,25 +137,32 @@ final class CurateComparisons extends KeyedProcessFunction<String, FeedbackEvent
         }
         if (events.size() >= emitAfterVotes) {
             ctx.timerService().deleteEventTimeTimer(deadline.value());
-            emit(events, out);
+            emit(events, ctx.getBroadcastState(MODEL).get(LATEST), out);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PreferencePair> out) throws Exception {
+        if (ctx.timerService().currentWatermark() == ModelStreamWatermarks.HOLD) {
+            // Every event is in, but the final model is still on its way; it arrives before the last watermark.
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+            return;
+        }
         List<FeedbackEvent> events = new ArrayList<>();
         buffered.get().forEach(events::add);
-        emit(events, out);
+        emit(events, ctx.getBroadcastState(MODEL).get(LATEST), out);
     }
 
-    private void emit(List<FeedbackEvent> events, Collector<PreferencePair> out) throws Exception {
+    private void emit(List<FeedbackEvent> events, AnnotatorModelUpdate latest, Collector<PreferencePair> out)
+            throws Exception {
+        Decider d = decider(latest);
         List<ComparisonCurator.Observed> observed = new ArrayList<>(events.size());
-        Map<String, Instant> eventTimes = new HashMap<>();
+        Map<String, FeedbackEvent> byId = new HashMap<>();
         for (FeedbackEvent e : events) {
             observed.add(FeedbackMapping.toObserved(e));
-            eventTimes.put(e.getEventId(), e.getEventTime());
+            byId.put(e.getEventId(), e);
         }
-        CurationResult result = curator.curate(observed);
+        CurationResult result = d.curator().curate(observed);
         Set<String> curated = new HashSet<>(result.curatedEventIds());
         for (FeedbackEvent e : events) {
             FilterReason reason = result.filtered().get(e.getEventId());
@@ -125,10 +176,33 @@ final class CurateComparisons extends KeyedProcessFunction<String, FeedbackEvent
         fates.curated(curated.size());
         fates.pairs(result.pairs().size());
         for (CuratedPair pair : result.pairs()) {
-            out.collect(PreferencePairs.toAvro(pair, eventTimes));
+            out.collect(PreferencePairs.toAvro(pair, byId, d.model()));
         }
         buffered.clear();
         deadline.clear();
         closed.update(Boolean.TRUE);
+    }
+
+    /** The decider for the latest model, rebuilt only when its version changes. */
+    private Decider decider(AnnotatorModelUpdate latest) {
+        long version = decidesWithModel && latest != null ? latest.version() : 0;
+        if (decider != null && decider.version() == version) {
+            return decider;
+        }
+        DecidingModel model = null;
+        if (version > 0) {
+            try {
+                model = new DecidingModel(version, latest.fittedAt(), latest.windowVotes(),
+                        latest.deserialize(getRuntimeContext().getUserCodeClassLoader()));
+            } catch (IOException e) {
+                // Only a model restored from a checkpoint of an incompatible version can fail here; majority vote
+                // decides until the estimator's next fit replaces it.
+                LOG.warn("cannot read annotator model version {}; deciding by majority vote until the next one",
+                        version, e);
+            }
+        }
+        decider = new Decider(version, new ComparisonCurator(
+                Aggregators.decider(aggregatorName, model == null ? null : model.model()), ambiguityThreshold), model);
+        return decider;
     }
 }

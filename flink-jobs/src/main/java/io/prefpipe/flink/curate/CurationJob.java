@@ -69,7 +69,8 @@ public final class CurationJob {
         try {
             plan = planner.plan(config.feedbackTopic(), config.groupId(), config.startingOffsets());
             if (config.createMissingTopics()) {
-                Topics.ensure(config.bootstrapServers(), List.of(config.deadLetterTopic(), config.pairsTopic()),
+                Topics.ensure(config.bootstrapServers(),
+                        List.of(config.deadLetterTopic(), config.pairsTopic(), config.annotatorsTopic()),
                         plan.partitions(), plan.replicationFactor());
             }
         } catch (IllegalStateException e) {

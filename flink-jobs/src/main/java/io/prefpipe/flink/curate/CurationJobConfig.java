@@ -1,6 +1,8 @@
 package io.prefpipe.flink.curate;
 
 import static io.prefpipe.flink.curate.CurationJobOptions.AGGREGATOR;
+import static io.prefpipe.flink.curate.CurationJobOptions.AMBIGUITY_THRESHOLD;
+import static io.prefpipe.flink.curate.CurationJobOptions.ANNOTATORS_TOPIC;
 import static io.prefpipe.flink.curate.CurationJobOptions.BOUNDED;
 import static io.prefpipe.flink.curate.CurationJobOptions.CHECKPOINT_INTERVAL;
 import static io.prefpipe.flink.curate.CurationJobOptions.CLOSED_COMPARISON_TTL;
@@ -9,6 +11,9 @@ import static io.prefpipe.flink.curate.CurationJobOptions.CREATE_MISSING_TOPICS;
 import static io.prefpipe.flink.curate.CurationJobOptions.DEAD_LETTER_TOPIC;
 import static io.prefpipe.flink.curate.CurationJobOptions.DEDUPE_TTL;
 import static io.prefpipe.flink.curate.CurationJobOptions.EMIT_AFTER_VOTES;
+import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_REFIT_EVERY_VOTES;
+import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_REFIT_INTERVAL;
+import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_WINDOW_VOTES;
 import static io.prefpipe.flink.curate.CurationJobOptions.FEEDBACK_TOPIC;
 import static io.prefpipe.flink.curate.CurationJobOptions.GROUP_ID;
 import static io.prefpipe.flink.curate.CurationJobOptions.MAX_OUT_OF_ORDERNESS;
@@ -22,8 +27,11 @@ import static io.prefpipe.flink.curate.CurationJobOptions.TRANSACTION_TIMEOUT;
 
 import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.ingestion.validate.ValidationLimits;
+import io.prefpipe.labeling.curate.ComparisonCurator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +42,7 @@ import java.util.Objects;
  * @param feedbackTopic topic of Avro feedback events
  * @param deadLetterTopic topic of dead letters
  * @param pairsTopic topic of curated pairs
+ * @param annotatorsTopic topic of annotator estimates
  * @param groupId consumer group for committed offsets
  * @param startingOffsets where reading starts
  * @param bounded whether the run reads up to the end offsets present at start and then finishes
@@ -49,6 +58,10 @@ import java.util.Objects;
  * @param dedupeTtl how long event ids are remembered
  * @param closedComparisonTtl how long a curated comparison stays closed
  * @param aggregator label aggregator name
+ * @param ambiguityThreshold posterior below which a decided pair is filtered as ambiguous
+ * @param estimatorWindowVotes pairwise votes the annotator model is fitted on, the most recent ones
+ * @param estimatorRefitEveryVotes new votes after which the annotator model is refitted
+ * @param estimatorRefitInterval time after the first vote not yet fitted when the annotator model is refitted
  * @param validationLimits limits every event must respect
  * @param transactionalIdPrefix prefix of the sinks' Kafka transactional ids
  * @param transactionTimeout Kafka producer transaction timeout of the sinks
@@ -60,6 +73,7 @@ public record CurationJobConfig(
         String feedbackTopic,
         String deadLetterTopic,
         String pairsTopic,
+        String annotatorsTopic,
         String groupId,
         StartingOffsets startingOffsets,
         boolean bounded,
@@ -75,6 +89,10 @@ public record CurationJobConfig(
         Duration dedupeTtl,
         Duration closedComparisonTtl,
         String aggregator,
+        double ambiguityThreshold,
+        int estimatorWindowVotes,
+        int estimatorRefitEveryVotes,
+        Duration estimatorRefitInterval,
         ValidationLimits validationLimits,
         String transactionalIdPrefix,
         Duration transactionTimeout,
@@ -86,6 +104,7 @@ public record CurationJobConfig(
         requireText("feedbackTopic", feedbackTopic);
         requireText("deadLetterTopic", deadLetterTopic);
         requireText("pairsTopic", pairsTopic);
+        requireText("annotatorsTopic", annotatorsTopic);
         requireText("groupId", groupId);
         requirePresent("startingOffsets", startingOffsets);
         requirePresent("snapshotDir", snapshotDir);
@@ -107,15 +126,31 @@ public record CurationJobConfig(
             throw new IllegalArgumentException("aggregator '" + aggregator + "' is unknown; known: "
                     + Aggregators.names());
         }
+        if (!(ambiguityThreshold >= ComparisonCurator.NO_AMBIGUITY_THRESHOLD && ambiguityThreshold <= 1)) {
+            throw new IllegalArgumentException("ambiguityThreshold must be in [0.5, 1], got " + ambiguityThreshold);
+        }
+        if (estimatorWindowVotes < 1) {
+            throw new IllegalArgumentException("estimatorWindowVotes must be >= 1, got " + estimatorWindowVotes);
+        }
+        if (estimatorRefitEveryVotes < 1) {
+            throw new IllegalArgumentException("estimatorRefitEveryVotes must be >= 1, got "
+                    + estimatorRefitEveryVotes);
+        }
+        requireAtLeast("estimatorRefitInterval", estimatorRefitInterval, Duration.ofMillis(10));
         requirePresent("validationLimits", validationLimits);
         requireText("transactionalIdPrefix", transactionalIdPrefix);
         requireAtLeast("transactionTimeout", transactionTimeout, Duration.ofSeconds(1));
         requireAtLeast("progressInterval", progressInterval, Duration.ofMillis(10));
 
-        if (feedbackTopic.equals(deadLetterTopic) || feedbackTopic.equals(pairsTopic)
-                || deadLetterTopic.equals(pairsTopic)) {
-            throw new IllegalArgumentException("feedbackTopic, deadLetterTopic and pairsTopic must differ, got "
-                    + feedbackTopic + ", " + deadLetterTopic + ", " + pairsTopic);
+        List<String> topics = List.of(feedbackTopic, deadLetterTopic, pairsTopic, annotatorsTopic);
+        if (new HashSet<>(topics).size() != topics.size()) {
+            throw new IllegalArgumentException("feedbackTopic, deadLetterTopic, pairsTopic and annotatorsTopic must "
+                    + "differ, got " + String.join(", ", topics));
+        }
+        // Votes that leave the window before a refit would never be in any model.
+        if (estimatorRefitEveryVotes > estimatorWindowVotes) {
+            throw new IllegalArgumentException("estimatorRefitEveryVotes (" + estimatorRefitEveryVotes
+                    + ") must not exceed estimatorWindowVotes (" + estimatorWindowVotes + ")");
         }
         // A transaction stays open from one checkpoint to the next; if it timed out first, the broker would abort it
         // and the pairs in it would be lost.
@@ -156,6 +191,7 @@ public record CurationJobConfig(
         private String feedbackTopic = FEEDBACK_TOPIC.defaultValue();
         private String deadLetterTopic = DEAD_LETTER_TOPIC.defaultValue();
         private String pairsTopic = PAIRS_TOPIC.defaultValue();
+        private String annotatorsTopic = ANNOTATORS_TOPIC.defaultValue();
         private String groupId = GROUP_ID.defaultValue();
         private StartingOffsets startingOffsets = STARTING_OFFSETS.defaultValue();
         private boolean bounded = BOUNDED.defaultValue();
@@ -171,6 +207,10 @@ public record CurationJobConfig(
         private Duration dedupeTtl = DEDUPE_TTL.defaultValue();
         private Duration closedComparisonTtl = CLOSED_COMPARISON_TTL.defaultValue();
         private String aggregator = AGGREGATOR.defaultValue();
+        private double ambiguityThreshold = AMBIGUITY_THRESHOLD.defaultValue();
+        private int estimatorWindowVotes = ESTIMATOR_WINDOW_VOTES.defaultValue();
+        private int estimatorRefitEveryVotes = ESTIMATOR_REFIT_EVERY_VOTES.defaultValue();
+        private Duration estimatorRefitInterval = ESTIMATOR_REFIT_INTERVAL.defaultValue();
         private ValidationLimits validationLimits = ValidationLimits.DEFAULTS;
         private String transactionalIdPrefix = TRANSACTIONAL_ID_PREFIX.defaultValue();
         private Duration transactionTimeout = TRANSACTION_TIMEOUT.defaultValue();
@@ -197,6 +237,11 @@ public record CurationJobConfig(
 
         public Builder setPairsTopic(String pairsTopic) {
             this.pairsTopic = Objects.requireNonNull(pairsTopic, "pairsTopic");
+            return this;
+        }
+
+        public Builder setAnnotatorsTopic(String annotatorsTopic) {
+            this.annotatorsTopic = Objects.requireNonNull(annotatorsTopic, "annotatorsTopic");
             return this;
         }
 
@@ -278,6 +323,26 @@ public record CurationJobConfig(
             return this;
         }
 
+        public Builder setAmbiguityThreshold(double ambiguityThreshold) {
+            this.ambiguityThreshold = ambiguityThreshold;
+            return this;
+        }
+
+        public Builder setEstimatorWindowVotes(int estimatorWindowVotes) {
+            this.estimatorWindowVotes = estimatorWindowVotes;
+            return this;
+        }
+
+        public Builder setEstimatorRefitEveryVotes(int estimatorRefitEveryVotes) {
+            this.estimatorRefitEveryVotes = estimatorRefitEveryVotes;
+            return this;
+        }
+
+        public Builder setEstimatorRefitInterval(Duration estimatorRefitInterval) {
+            this.estimatorRefitInterval = Objects.requireNonNull(estimatorRefitInterval, "estimatorRefitInterval");
+            return this;
+        }
+
         public Builder setValidationLimits(ValidationLimits validationLimits) {
             this.validationLimits = Objects.requireNonNull(validationLimits, "validationLimits");
             return this;
@@ -312,11 +377,12 @@ public record CurationJobConfig(
                 Path name = snapshotDir.toAbsolutePath().normalize().getFileName();
                 id = name == null ? null : name.toString();
             }
-            return new CurationJobConfig(bootstrapServers, feedbackTopic, deadLetterTopic, pairsTopic, groupId,
-                    startingOffsets, bounded, snapshotDir, id, parallelism, checkpointInterval, checkpointDir,
+            return new CurationJobConfig(bootstrapServers, feedbackTopic, deadLetterTopic, pairsTopic, annotatorsTopic,
+                    groupId, startingOffsets, bounded, snapshotDir, id, parallelism, checkpointInterval, checkpointDir,
                     emitAfterVotes, comparisonWindow, maxOutOfOrderness, sourceIdleness, dedupeTtl,
-                    closedComparisonTtl, aggregator, validationLimits, transactionalIdPrefix, transactionTimeout,
-                    createMissingTopics, progressInterval);
+                    closedComparisonTtl, aggregator, ambiguityThreshold, estimatorWindowVotes,
+                    estimatorRefitEveryVotes, estimatorRefitInterval, validationLimits, transactionalIdPrefix,
+                    transactionTimeout, createMissingTopics, progressInterval);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.ingestion.validate.ValidationLimits;
+import io.prefpipe.labeling.curate.ComparisonCurator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,10 @@ public final class CurationJobOptions {
             .withDescription("Topic of DeadLetters for messages that are not valid events (stage 'curate').");
     public static final ConfigOption<String> PAIRS_TOPIC = key("pairs-topic").stringType().defaultValue("pairs")
             .withDescription("Topic of the curated PreferencePairs, written exactly once.");
+    public static final ConfigOption<String> ANNOTATORS_TOPIC = key("annotators-topic").stringType()
+            .defaultValue("annotators")
+            .withDescription("Topic of AnnotatorEstimates, one per annotator per refit of the annotator model, keyed "
+                    + "by annotator id and written exactly once.");
     public static final ConfigOption<String> GROUP_ID = key("group-id").stringType().defaultValue("prefpipe-curate")
             .withDescription("Consumer group whose offsets 'committed' starts from and a bounded run commits.");
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = key("starting-offsets")
@@ -72,8 +77,28 @@ public final class CurationJobOptions {
             .defaultValue(Duration.ofDays(7))
             .withDescription("How long a curated comparison stays closed, filtering later events as late "
                     + "(processing time).");
-    public static final ConfigOption<String> AGGREGATOR = key("aggregator").stringType().defaultValue("mv")
-            .withDescription("Label aggregator by name; known: " + Aggregators.names() + ".");
+    public static final ConfigOption<String> AGGREGATOR = key("aggregator").stringType()
+            .defaultValue(Aggregators.MAJORITY_VOTE)
+            .withDescription("Label aggregator by name; known: " + Aggregators.names() + ". Each is refitted over "
+                    + "recent votes for the annotators topic and the snapshot's label-noise estimate; all but mv also "
+                    + "decide each comparison with their latest model (majority vote until the first exists).");
+    public static final ConfigOption<Double> AMBIGUITY_THRESHOLD = key("ambiguity-threshold").doubleType()
+            .defaultValue(ComparisonCurator.NO_AMBIGUITY_THRESHOLD)
+            .withDescription("A decided pair whose posterior p(chosen over rejected) is below this is filtered as "
+                    + "ambiguous; in [0.5, 1], and 0.5 keeps every decided pair.");
+    public static final ConfigOption<Integer> ESTIMATOR_WINDOW_VOTES = key("estimator.window-votes").intType()
+            .defaultValue(100_000)
+            .withDescription("The annotator model is fitted on this many of the most recent pairwise votes (ties "
+                    + "left out), kept in Flink state.");
+    public static final ConfigOption<Integer> ESTIMATOR_REFIT_EVERY_VOTES = key("estimator.refit-every-votes")
+            .intType().defaultValue(5_000)
+            .withDescription("The annotator model is refitted after this many new pairwise votes; at most "
+                    + "estimator.window-votes.");
+    public static final ConfigOption<Duration> ESTIMATOR_REFIT_INTERVAL = key("estimator.refit-interval")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("The annotator model is refitted at the latest this long (processing time) after the "
+                    + "first vote it has not seen. A bounded run also refits at the end of its input, before the "
+                    + "comparisons still open are decided.");
     public static final ConfigOption<Integer> MAX_RESPONSES = key("validation.max-responses").intType()
             .defaultValue(ValidationLimits.DEFAULTS.maxResponses())
             .withDescription("Most responses one event may carry.");
@@ -106,11 +131,12 @@ public final class CurationJobOptions {
 
     /** Every option, in declaration order. */
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, FEEDBACK_TOPIC, DEAD_LETTER_TOPIC, PAIRS_TOPIC, GROUP_ID, STARTING_OFFSETS,
-                BOUNDED, SNAPSHOT_DIR, SNAPSHOT_ID, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, EMIT_AFTER_VOTES,
-                COMPARISON_WINDOW, MAX_OUT_OF_ORDERNESS, SOURCE_IDLENESS, DEDUPE_TTL, CLOSED_COMPARISON_TTL, AGGREGATOR,
-                MAX_RESPONSES, MAX_PROMPT_CHARS, MAX_RESPONSE_CHARS, MAX_ID_CHARS, MAX_FUTURE_SKEW,
-                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CREATE_MISSING_TOPICS, PROGRESS_INTERVAL);
+        return List.of(BOOTSTRAP_SERVERS, FEEDBACK_TOPIC, DEAD_LETTER_TOPIC, PAIRS_TOPIC, ANNOTATORS_TOPIC, GROUP_ID,
+                STARTING_OFFSETS, BOUNDED, SNAPSHOT_DIR, SNAPSHOT_ID, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+                EMIT_AFTER_VOTES, COMPARISON_WINDOW, MAX_OUT_OF_ORDERNESS, SOURCE_IDLENESS, DEDUPE_TTL,
+                CLOSED_COMPARISON_TTL, AGGREGATOR, AMBIGUITY_THRESHOLD, ESTIMATOR_WINDOW_VOTES,
+                ESTIMATOR_REFIT_EVERY_VOTES, ESTIMATOR_REFIT_INTERVAL, MAX_RESPONSES, MAX_PROMPT_CHARS,
+                MAX_RESPONSE_CHARS, MAX_ID_CHARS, MAX_FUTURE_SKEW, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CREATE_MISSING_TOPICS, PROGRESS_INTERVAL);
     }
 
     /**
@@ -131,6 +157,7 @@ public final class CurationJobOptions {
                 .setFeedbackTopic(c.get(FEEDBACK_TOPIC))
                 .setDeadLetterTopic(c.get(DEAD_LETTER_TOPIC))
                 .setPairsTopic(c.get(PAIRS_TOPIC))
+                .setAnnotatorsTopic(c.get(ANNOTATORS_TOPIC))
                 .setGroupId(c.get(GROUP_ID))
                 .setStartingOffsets(c.get(STARTING_OFFSETS))
                 .setBounded(c.get(BOUNDED))
@@ -143,6 +170,10 @@ public final class CurationJobOptions {
                 .setDedupeTtl(c.get(DEDUPE_TTL))
                 .setClosedComparisonTtl(c.get(CLOSED_COMPARISON_TTL))
                 .setAggregator(c.get(AGGREGATOR))
+                .setAmbiguityThreshold(c.get(AMBIGUITY_THRESHOLD))
+                .setEstimatorWindowVotes(c.get(ESTIMATOR_WINDOW_VOTES))
+                .setEstimatorRefitEveryVotes(c.get(ESTIMATOR_REFIT_EVERY_VOTES))
+                .setEstimatorRefitInterval(c.get(ESTIMATOR_REFIT_INTERVAL))
                 .setTransactionalIdPrefix(c.get(TRANSACTIONAL_ID_PREFIX))
                 .setTransactionTimeout(c.get(TRANSACTION_TIMEOUT))
                 .setCreateMissingTopics(c.get(CREATE_MISSING_TOPICS))

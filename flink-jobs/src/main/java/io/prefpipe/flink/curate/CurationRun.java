@@ -113,7 +113,8 @@ public final class CurationRun implements AutoCloseable {
         if (report != null) {
             return report;
         }
-        Counts counts = FateCounters.counts(awaitResult().getAllAccumulatorResults());
+        Map<String, Object> accumulators = awaitResult().getAllAccumulatorResults();
+        Counts counts = FateCounters.counts(accumulators);
         lastCounts = counts;
         List<SnapshotFile> files;
         try {
@@ -127,7 +128,8 @@ public final class CurationRun implements AutoCloseable {
                     + " rows in " + files.size() + " committed files, counts " + counts);
         }
         SnapshotManifest manifest = new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, config.snapshotId(),
-                clock.instant(), config.aggregator(), files, plan.ranges(), counts, provenance());
+                clock.instant(), config.aggregator(), files, plan.ranges(), counts,
+                properties(LabelNoise.in(accumulators).orElse(null)));
         try {
             manifest.write(config.snapshotDir());
         } catch (IOException e) {
@@ -242,16 +244,26 @@ public final class CurationRun implements AutoCloseable {
         }
     }
 
-    /** Settings that decided the snapshot's content, recorded in its manifest. */
-    private Map<String, String> provenance() {
+    /**
+     * What the manifest records beside its fixed fields: the settings that decided the snapshot's content, and the
+     * label noise the final annotator model estimates (absent when no model was ever fitted).
+     */
+    private Map<String, String> properties(LabelNoise labelNoise) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("flink.job-id", jobId());
         p.put("curate.emit-after-votes", Integer.toString(config.emitAfterVotes()));
+        p.put("curate.ambiguity-threshold", Double.toString(config.ambiguityThreshold()));
+        p.put("curate.estimator.window-votes", Integer.toString(config.estimatorWindowVotes()));
+        p.put("curate.estimator.refit-every-votes", Integer.toString(config.estimatorRefitEveryVotes()));
+        p.put("curate.estimator.refit-interval", config.estimatorRefitInterval().toString());
         p.put("curate.comparison-window", config.comparisonWindow().toString());
         p.put("curate.max-out-of-orderness", config.maxOutOfOrderness().toString());
         p.put("curate.dedupe-ttl", config.dedupeTtl().toString());
         p.put("curate.starting-offsets", config.startingOffsets().name());
         p.put("curate.parallelism", Integer.toString(config.parallelism()));
+        if (labelNoise != null) {
+            p.putAll(labelNoise.properties());
+        }
         return p;
     }
 }

@@ -6,11 +6,13 @@ import io.prefpipe.flink.kafka.RawPayloadDeserializationSchema;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.parquet.SpecificParquetWriters;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
+import io.prefpipe.schema.AnnotatorEstimate;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.schema.PreferencePair;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -20,6 +22,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,8 +34,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The job graph: feedback source → decode and validate (dead letters to their topic) → event time → dedupe by event
- * id → curate by comparison id → pairs to Parquet and to the pairs topic. Every operator has a stable uid so state
- * survives changes to the graph around it.
+ * id → curate by comparison id → pairs to Parquet and to the pairs topic. Beside curation, the deduplicated events'
+ * pairwise votes feed one annotator-model estimator, whose models are broadcast to curation and whose per-annotator
+ * estimates go to the annotators topic. Every operator has a stable uid so state survives changes to the graph around
+ * it.
  */
 final class CurationTopology {
     private CurationTopology() {}
@@ -52,7 +57,7 @@ final class CurationTopology {
                 .uid("dead-letter-sink")
                 .name("dead-letter sink");
 
-        DataStream<PreferencePair> pairs = events
+        SingleOutputStreamOperator<FeedbackEvent> deduplicated = events
                 .assignTimestampsAndWatermarks(
                         EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.sourceIdleness()))
                 .uid("event-time")
@@ -61,10 +66,39 @@ final class CurationTopology {
                 .process(new DeduplicateEvents(config.dedupeTtl()))
                 .returns(new AvroTypeInfo<>(FeedbackEvent.class))
                 .uid("dedupe")
-                .name("dedupe by event id")
+                .name("dedupe by event id");
+
+        SingleOutputStreamOperator<AnnotatorModelUpdate> models = deduplicated
+                .flatMap(new WindowVotes())
+                .returns(TypeInformation.of(WindowVote.class))
+                .uid("window-votes")
+                .name("pairwise votes")
+                .keyBy(v -> EstimateAnnotators.KEY, Types.STRING)
+                .process(new EstimateAnnotators(config.aggregator(), config.estimatorWindowVotes(),
+                        config.estimatorRefitEveryVotes(), config.estimatorRefitInterval()))
+                .returns(TypeInformation.of(AnnotatorModelUpdate.class))
+                // one model of all annotators, fitted in one place
+                .setParallelism(1)
+                .uid("estimate-annotators")
+                .name("estimate annotators");
+        SingleOutputStreamOperator<AnnotatorModelUpdate> modelStream = models
+                .transform("model stream watermarks", models.getType(),
+                        new ModelStreamWatermarks<>(config.bounded()))
+                .setParallelism(1)
+                .uid("model-stream-watermarks");
+        models.getSideOutput(EstimateAnnotators.ESTIMATES)
+                .sinkTo(kafkaSink(config, config.annotatorsTopic(), AnnotatorEstimate.class,
+                        AnnotatorEstimate::getAnnotatorId, "annotators"))
+                .setParallelism(1)
+                .uid("annotators-sink")
+                .name("annotators sink");
+        BroadcastStream<AnnotatorModelUpdate> latestModel = modelStream.broadcast(CurateComparisons.MODEL);
+
+        DataStream<PreferencePair> pairs = deduplicated
                 .keyBy(FeedbackEvent::getComparisonId, Types.STRING)
+                .connect(latestModel)
                 .process(new CurateComparisons(config.aggregator(), config.emitAfterVotes(),
-                        config.comparisonWindow(), config.closedComparisonTtl()))
+                        config.comparisonWindow(), config.closedComparisonTtl(), config.ambiguityThreshold()))
                 .returns(new AvroTypeInfo<>(PreferencePair.class))
                 .uid("curate")
                 .name("curate comparisons");

@@ -29,6 +29,11 @@ class CurationJobConfigTest {
         assertThat(c.parallelism()).isEqualTo(1);
         assertThat(c.emitAfterVotes()).isEqualTo(CurationJobOptions.EMIT_AFTER_VOTES.defaultValue());
         assertThat(c.aggregator()).isEqualTo("mv");
+        assertThat(c.annotatorsTopic()).isEqualTo("annotators");
+        assertThat(c.ambiguityThreshold()).isEqualTo(0.5);
+        assertThat(c.estimatorWindowVotes()).isEqualTo(100_000);
+        assertThat(c.estimatorRefitEveryVotes()).isEqualTo(5_000);
+        assertThat(c.estimatorRefitInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.validationLimits()).isEqualTo(ValidationLimits.DEFAULTS);
         assertThat(c.transactionTimeout()).isEqualTo(Duration.ofMinutes(15));
     }
@@ -92,7 +97,56 @@ class CurationJobConfigTest {
     void build_unknownAggregator_namesTheFieldAndTheKnownOnes() {
         assertThatThrownBy(() -> valid().setAggregator("dawid-skene-typo").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("aggregator 'dawid-skene-typo' is unknown; known: [mv]");
+                .hasMessage("aggregator 'dawid-skene-typo' is unknown; known: [ds, ds-position, glad, mv, wawa]");
+    }
+
+    @Test
+    void build_ambiguityThresholdBelowOneHalf_namesTheFieldAndValue() {
+        assertThatThrownBy(() -> valid().setAmbiguityThreshold(0.3).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ambiguityThreshold must be in [0.5, 1], got 0.3");
+    }
+
+    @Test
+    void build_ambiguityThresholdAboveOne_namesTheField() {
+        assertThatThrownBy(() -> valid().setAmbiguityThreshold(1.5).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("ambiguityThreshold must be in [0.5, 1]");
+    }
+
+    @Test
+    void build_emptyEstimatorWindow_namesTheField() {
+        assertThatThrownBy(() -> valid().setEstimatorWindowVotes(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("estimatorWindowVotes must be >= 1, got 0");
+    }
+
+    @Test
+    void build_refitEveryZeroVotes_namesTheField() {
+        assertThatThrownBy(() -> valid().setEstimatorRefitEveryVotes(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("estimatorRefitEveryVotes must be >= 1, got 0");
+    }
+
+    @Test
+    void build_zeroRefitInterval_namesTheField() {
+        assertThatThrownBy(() -> valid().setEstimatorRefitInterval(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("estimatorRefitInterval must be at least");
+    }
+
+    @Test
+    void build_refitLessOftenThanTheWindowHolds_namesBothFields() {
+        assertThatThrownBy(() -> valid().setEstimatorWindowVotes(1_000).setEstimatorRefitEveryVotes(2_000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("estimatorRefitEveryVotes (2000) must not exceed estimatorWindowVotes (1000)");
+    }
+
+    @Test
+    void build_annotatorsTopicSameAsPairs_isRefused() {
+        assertThatThrownBy(() -> valid().setAnnotatorsTopic("pairs").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("annotatorsTopic must differ");
     }
 
     @Test

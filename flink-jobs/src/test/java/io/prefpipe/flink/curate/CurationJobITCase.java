@@ -33,20 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,7 +149,7 @@ class CurationJobITCase {
         assertThat(progress).containsExactly("started 27", "finished 8");
 
         // the committed Parquet files hold exactly the expected pairs
-        List<PreferencePair> parquet = readParquet(snapshotDir);
+        List<PreferencePair> parquet = TestSnapshots.readPairs(snapshotDir);
         Object[][] expected = {
             {"c1", "a", "b", 3}, {"c2", "a", "b", 3}, {"c2", "a", "c", 3}, {"c2", "b", "c", 3},
             {"c5", "b", "a", 2}, {"c6", "a", "b", 4}, {"c7", "a", "b", 2}, {"c9", "a", "b", 1}};
@@ -221,7 +210,7 @@ class CurationJobITCase {
         assertThat(manifest.files()).extracting(SnapshotManifest.SnapshotFile::path)
                 .containsExactlyElementsOf(parquetFiles);
         for (SnapshotManifest.SnapshotFile f : manifest.files()) {
-            assertThat(readParquetFile(snapshotDir.resolve(f.path()))).hasSize((int) f.rows());
+            assertThat(TestSnapshots.readFile(snapshotDir.resolve(f.path()))).hasSize((int) f.rows());
             assertThat(f.bytes()).isEqualTo(Files.size(snapshotDir.resolve(f.path())));
         }
         assertThat(manifest.totalRows()).isEqualTo(8);
@@ -259,7 +248,7 @@ class CurationJobITCase {
         assertThat(first.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 0, 2));
         assertThat(second.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 2, 4));
         assertThat(second.eventsIn()).isEqualTo(2);
-        assertThat(readParquet(tmp.resolve("second")))
+        assertThat(TestSnapshots.readPairs(tmp.resolve("second")))
                 .extracting(PreferencePair::getComparisonId, PreferencePair::getChosenId)
                 .containsExactly(tuple("k2", "b"));
     }
@@ -345,56 +334,11 @@ class CurationJobITCase {
     }
 
     private static void produce(String topic, List<byte[]> messages) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (byte[] m : messages) {
-                producer.send(new ProducerRecord<>(topic, m)).get();
-            }
-        }
+        TestTopics.produce(broker.bootstrapServers(), topic, messages);
     }
 
-    /** Every committed record of a single-partition topic, read from the start to its last stable offset. */
     private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s", topic).isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-            return out;
-        }
-    }
-
-    private static List<PreferencePair> readParquet(Path snapshotDir) throws Exception {
-        List<PreferencePair> out = new ArrayList<>();
-        for (SnapshotManifest.SnapshotFile f : SnapshotManifest.read(snapshotDir).files()) {
-            out.addAll(readParquetFile(snapshotDir.resolve(f.path())));
-        }
-        return out;
-    }
-
-    private static List<PreferencePair> readParquetFile(Path file) throws Exception {
-        List<PreferencePair> out = new ArrayList<>();
-        try (ParquetReader<PreferencePair> reader = AvroParquetReader.<PreferencePair>builder(new LocalInputFile(file))
-                .withDataModel(SpecificData.getForClass(PreferencePair.class))
-                .build()) {
-            for (PreferencePair p = reader.read(); p != null; p = reader.read()) {
-                out.add(p);
-            }
-        }
-        return out;
+        return TestTopics.readCommitted(broker.bootstrapServers(), topic);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -59,6 +59,12 @@ class CurationJobOptionsTest {
         m.put("comparison-window", "30 min");
         m.put("checkpoint-interval", "2 s");
         m.put("validation.max-responses", "4");
+        m.put("aggregator", "ds");
+        m.put("ambiguity-threshold", "0.75");
+        m.put("annotators-topic", "annotators.v2");
+        m.put("estimator.window-votes", "20000");
+        m.put("estimator.refit-every-votes", "500");
+        m.put("estimator.refit-interval", "30 s");
 
         CurationJobConfig c = CurationJobOptions.toConfig(m);
 
@@ -69,6 +75,22 @@ class CurationJobOptionsTest {
         assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.validationLimits().maxResponses()).isEqualTo(4);
         assertThat(c.snapshotId()).isEqualTo("snap-7");
+        assertThat(c.aggregator()).isEqualTo("ds");
+        assertThat(c.ambiguityThreshold()).isEqualTo(0.75);
+        assertThat(c.annotatorsTopic()).isEqualTo("annotators.v2");
+        assertThat(c.estimatorWindowVotes()).isEqualTo(20_000);
+        assertThat(c.estimatorRefitEveryVotes()).isEqualTo(500);
+        assertThat(c.estimatorRefitInterval()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void toConfig_ambiguityThresholdOutOfRange_namesTheField() {
+        Map<String, String> m = required();
+        m.put("ambiguity-threshold", "0.2");
+
+        assertThatThrownBy(() -> CurationJobOptions.toConfig(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ambiguityThreshold");
     }
 
     @Test

@@ -22,4 +22,19 @@ public record Comparison(String comparisonId, String prompt, List<ResponseText> 
     public Optional<ResponseText> response(String id) {
         return responses.stream().filter(r -> r.id().equals(id)).findFirst();
     }
+
+    /**
+     * Whether two of its responses say the same, ignoring leading and trailing white space: a vote between them says
+     * nothing about quality.
+     *
+     * @throws IllegalArgumentException if either id is not one of its responses
+     */
+    public boolean sameText(String firstId, String secondId) {
+        return text(firstId).strip().equals(text(secondId).strip());
+    }
+
+    private String text(String id) {
+        return response(id).orElseThrow(() -> new IllegalArgumentException("comparison " + comparisonId
+                + " has no response " + id)).text();
+    }
 }

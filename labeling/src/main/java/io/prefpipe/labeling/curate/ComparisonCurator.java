@@ -26,13 +26,36 @@ import java.util.TreeMap;
  *
  * <p>The first judgement's content is the comparison's content; a later judgement whose prompt or responses differ is
  * filtered as {@link FilterReason#INCONSISTENT_COMPARISON}. Pairs of responses with identical text are never
- * emitted. Undecided pairs are never emitted.
+ * emitted. Undecided pairs are never emitted, and neither are pairs whose decided label is less probable than the
+ * ambiguity threshold.
+ *
+ * <p>A judgement that voted on no emitted pair is filtered with the first of these that applies: it voted on an
+ * {@link FilterReason#AMBIGUOUS} pair; every pair it voted on has identical texts
+ * ({@link FilterReason#IDENTICAL_RESPONSES}); else {@link FilterReason#TIE}.
  */
 public final class ComparisonCurator {
-    private final PairwiseAggregator aggregator;
+    /** The threshold that keeps every decided pair. */
+    public static final double NO_AMBIGUITY_THRESHOLD = 0.5;
 
+    private final PairwiseAggregator aggregator;
+    private final double ambiguityThreshold;
+
+    /** A curator that emits every decided pair. */
     public ComparisonCurator(PairwiseAggregator aggregator) {
+        this(aggregator, NO_AMBIGUITY_THRESHOLD);
+    }
+
+    /**
+     * @param ambiguityThreshold a decided pair whose label has a lower probability ({@link PairLabel#pDecided()}) is
+     *     filtered as {@link FilterReason#AMBIGUOUS}; in [0.5, 1], where 0.5 keeps every decided pair
+     * @throws IllegalArgumentException if the threshold is outside [0.5, 1]
+     */
+    public ComparisonCurator(PairwiseAggregator aggregator, double ambiguityThreshold) {
         this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+        if (!(ambiguityThreshold >= NO_AMBIGUITY_THRESHOLD && ambiguityThreshold <= 1)) {
+            throw new IllegalArgumentException("ambiguityThreshold must be in [0.5, 1], got " + ambiguityThreshold);
+        }
+        this.ambiguityThreshold = ambiguityThreshold;
     }
 
     /** A judgement together with the content it judged. */
@@ -77,16 +100,21 @@ public final class ComparisonCurator {
         List<CuratedPair> curated = new ArrayList<>();
         Set<ResponsePair> emitted = new LinkedHashSet<>();
         Set<ResponsePair> identical = new LinkedHashSet<>();
+        Set<ResponsePair> ambiguous = new LinkedHashSet<>();
         for (Map.Entry<ResponsePair, List<PairwiseVote>> e : votesByPair.entrySet()) {
             ResponsePair pair = e.getKey();
             ResponseText first = canonical.response(pair.first()).orElseThrow();
             ResponseText second = canonical.response(pair.second()).orElseThrow();
-            if (first.text().strip().equals(second.text().strip())) {
+            if (canonical.sameText(pair.first(), pair.second())) {
                 identical.add(pair);
                 continue;
             }
             PairLabel label = aggregator.aggregate(pair, e.getValue());
             if (label.decided() == Outcome.TIE) {
+                continue;
+            }
+            if (label.pDecided() < ambiguityThreshold) {
+                ambiguous.add(pair);
                 continue;
             }
             boolean firstWins = label.decided() == Outcome.FIRST;
@@ -103,6 +131,8 @@ public final class ComparisonCurator {
             List<ResponsePair> pairs = e.getValue();
             if (pairs.stream().anyMatch(emitted::contains)) {
                 curatedEvents.add(e.getKey());
+            } else if (pairs.stream().anyMatch(ambiguous::contains)) {
+                filtered.put(e.getKey(), FilterReason.AMBIGUOUS);
             } else if (!pairs.isEmpty() && identical.containsAll(pairs)) {
                 filtered.put(e.getKey(), FilterReason.IDENTICAL_RESPONSES);
             } else {

@@ -11,7 +11,12 @@ public enum FilterReason {
     /** It names the same comparison as earlier judgements but with another prompt or other responses. */
     INCONSISTENT_COMPARISON("inconsistent_comparison"),
     /** It arrived after its comparison had already been decided and emitted. */
-    LATE("late");
+    LATE("late"),
+    /**
+     * The votes decide a pair it voted on, but less surely than the ambiguity threshold asks: the posterior of the
+     * decided label is below it. Training on such pairs would mostly teach noise.
+     */
+    AMBIGUOUS("ambiguous");
 
     private final String code;
 

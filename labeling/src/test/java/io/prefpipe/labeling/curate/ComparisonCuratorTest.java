@@ -1,6 +1,7 @@
 package io.prefpipe.labeling.curate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prefpipe.labeling.aggregate.MajorityVote;
 import io.prefpipe.labeling.pairwise.AnnotatedJudgement;
@@ -77,5 +78,50 @@ class ComparisonCuratorTest {
                 .containsExactlyInAnyOrder("c>a", "c>b");
         assertThat(r.pairs()).extracting(CuratedPair::pairId).doesNotHaveDuplicates();
         assertThat(r.curatedEventIds()).containsExactly("e1", "e2");
+    }
+
+    @Test
+    void curate_posteriorBelowTheAmbiguityThreshold_filtersEveryVoterAsAmbiguous() {
+        List<ComparisonCurator.Observed> threeToTwo = List.of(
+                vote("e1", CONTENT, Judgement.Choice.of("r1")), vote("e2", CONTENT, Judgement.Choice.of("r1")),
+                vote("e3", CONTENT, Judgement.Choice.of("r1")), vote("e4", CONTENT, Judgement.Choice.of("r2")),
+                vote("e5", CONTENT, Judgement.Choice.of("r2")));
+
+        CurationResult strict = new ComparisonCurator(new MajorityVote(), 0.7).curate(threeToTwo);
+        CurationResult atThePosterior = new ComparisonCurator(new MajorityVote(), 0.6).curate(threeToTwo);
+
+        assertThat(strict.pairs()).isEmpty();
+        assertThat(strict.curatedEventIds()).isEmpty();
+        assertThat(strict.filtered()).containsOnlyKeys("e1", "e2", "e3", "e4", "e5")
+                .allSatisfy((id, reason) -> assertThat(reason).isEqualTo(FilterReason.AMBIGUOUS));
+        // p(chosen) = 3/5 is not below 0.6
+        assertThat(atThePosterior.pairs()).singleElement().extracting(CuratedPair::pChosen).isEqualTo(0.6);
+    }
+
+    @Test
+    void curate_tieUnderAThreshold_staysATie() {
+        CurationResult r = new ComparisonCurator(new MajorityVote(), 0.9).curate(List.of(
+                vote("e1", CONTENT, Judgement.Choice.of("r1")), vote("e2", CONTENT, Judgement.Choice.of("r2"))));
+        assertThat(r.filtered()).containsOnlyKeys("e1", "e2").containsValue(FilterReason.TIE)
+                .doesNotContainValue(FilterReason.AMBIGUOUS);
+    }
+
+    @Test
+    void constructor_thresholdOutsideHalfToOne_namesTheField() {
+        assertThatThrownBy(() -> new ComparisonCurator(new MajorityVote(), 0.4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ambiguityThreshold must be in [0.5, 1], got 0.4");
+        assertThatThrownBy(() -> new ComparisonCurator(new MajorityVote(), Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sameText_ignoresSurroundingWhiteSpaceAndRefusesUnknownIds() {
+        Comparison c = new Comparison("c1", "How?",
+                List.of(new ResponseText("r1", " Same.\n", null), new ResponseText("r2", "Same.", null),
+                        new ResponseText("r3", "Other.", null)));
+        assertThat(c.sameText("r1", "r2")).isTrue();
+        assertThat(c.sameText("r1", "r3")).isFalse();
+        assertThatThrownBy(() -> c.sameText("r1", "r9")).hasMessageContaining("r9");
     }
 }
