@@ -5,15 +5,9 @@ import io.prefpipe.labeling.aggregate.ModelAggregator;
 import io.prefpipe.labeling.aggregate.PairwiseAggregator;
 import io.prefpipe.labeling.crowd.AnnotatorModel;
 import io.prefpipe.labeling.crowd.CrowdAggregator;
-import io.prefpipe.labeling.crowd.DawidSkeneAggregator;
-import io.prefpipe.labeling.crowd.GladAggregator;
-import io.prefpipe.labeling.crowd.MajorityVoteAggregator;
-import io.prefpipe.labeling.crowd.PositionAwareDawidSkene;
-import io.prefpipe.labeling.crowd.WawaAggregator;
-import java.util.Map;
+import io.prefpipe.labeling.crowd.CrowdAggregators;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * The label aggregators the job can use, by name: {@code mv} (majority vote), {@code wawa} (agreement-weighted vote),
@@ -31,18 +25,11 @@ public final class Aggregators {
     /** The name of plain majority vote. */
     public static final String MAJORITY_VOTE = "mv";
 
-    private static final Map<String, Supplier<CrowdAggregator<?>>> BY_NAME = Map.of(
-            MAJORITY_VOTE, MajorityVoteAggregator::new,
-            "wawa", WawaAggregator::new,
-            "ds", DawidSkeneAggregator::new,
-            "ds-position", PositionAwareDawidSkene::new,
-            "glad", GladAggregator::new);
-
     private Aggregators() {}
 
-    /** The names that the other methods accept. */
+    /** The names that the other methods accept: those of {@link CrowdAggregators}. */
     public static Set<String> names() {
-        return new TreeSet<>(BY_NAME.keySet());
+        return new TreeSet<>(CrowdAggregators.names());
     }
 
     /**
@@ -51,7 +38,8 @@ public final class Aggregators {
      * @throws IllegalArgumentException if no aggregator has this name
      */
     public static CrowdAggregator<?> estimator(String name) {
-        return known(name).get();
+        known(name);
+        return CrowdAggregators.byName(name);
     }
 
     /**
@@ -76,11 +64,9 @@ public final class Aggregators {
         return decidesWithModel(name) && model != null ? new ModelAggregator(model) : new MajorityVote();
     }
 
-    private static Supplier<CrowdAggregator<?>> known(String name) {
-        Supplier<CrowdAggregator<?>> supplier = BY_NAME.get(name);
-        if (supplier == null) {
+    private static void known(String name) {
+        if (!CrowdAggregators.names().contains(name)) {
             throw new IllegalArgumentException("aggregator '" + name + "' is unknown; known: " + names());
         }
-        return supplier;
     }
 }
