@@ -1,8 +1,8 @@
 package io.prefpipe.app;
 
-import io.prefpipe.flink.curate.Aggregators;
 import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
+import io.prefpipe.flink.curate.CurationJobOptions;
 import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
@@ -16,7 +16,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -24,6 +28,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "curate",
         mixinStandardHelpOptions = true,
+        defaultValueProvider = CurateCommand.Defaults.class,
         description = {
             "Runs the streaming curation job on a local Flink MiniCluster: reads Avro feedback, dead-letters invalid",
             "events, deduplicates, aggregates each comparison's votes and writes curated pairs exactly once to Parquet",
@@ -47,44 +52,64 @@ final class CurateCommand implements Callable<Integer> {
     @Option(names = "--bounded", description = "Stop at the end offsets present at start and write the snapshot manifest.")
     boolean bounded;
 
-    @Option(names = "--group-id", defaultValue = "prefpipe-curate", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--group-id", description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--aggregator", defaultValue = Aggregators.MAJORITY_VOTE,
-            description = "Label aggregator: mv (majority vote), wawa, ds (Dawid-Skene), ds-position (Dawid-Skene per"
+    @Option(names = "--aggregator", description = "Label aggregator: mv (majority vote), wawa, ds (Dawid-Skene), ds-position (Dawid-Skene per"
                     + " display order) or glad (default: ${DEFAULT-VALUE}).")
     String aggregator;
 
-    @Option(names = "--ambiguity-threshold", defaultValue = "0.5",
-            description = "Filter a decided pair as ambiguous when its posterior p(chosen over rejected) is below this;"
+    @Option(names = "--ambiguity-threshold", description = "Filter a decided pair as ambiguous when its posterior p(chosen over rejected) is below this;"
                     + " 0.5 to 1 (default: ${DEFAULT-VALUE}, keeps every decided pair).")
     double ambiguityThreshold;
 
-    @Option(names = "--annotators-topic", defaultValue = "annotators",
-            description = "Topic of per-annotator estimates (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--annotators-topic", description = "Topic of per-annotator estimates (default: ${DEFAULT-VALUE}).")
     String annotatorsTopic;
 
-    @Option(names = "--window-votes", defaultValue = "100000",
-            description = "Fit the annotator model on this many of the latest pairwise votes"
+    @Option(names = "--window-votes", description = "Fit the annotator model on this many of the latest pairwise votes"
                     + " (default: ${DEFAULT-VALUE}).")
     int windowVotes;
 
-    @Option(names = "--refit-every-votes", defaultValue = "5000",
-            description = "Refit the annotator model after this many new votes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--refit-every-votes", description = "Refit the annotator model after this many new votes (default: ${DEFAULT-VALUE}).")
     int refitEveryVotes;
 
-    @Option(names = "--refit-interval-seconds", defaultValue = "60",
-            description = "...or at the latest this many seconds after the first vote it has not seen (default:"
+    @Option(names = "--refit-interval-seconds", description = "...or at the latest this many seconds after the first vote it has not seen (default:"
                     + " ${DEFAULT-VALUE}).")
     long refitIntervalSeconds;
 
-    @Option(names = "--emit-after-votes", defaultValue = "5",
-            description = "Decide a comparison once it has this many votes (default: ${DEFAULT-VALUE}); otherwise when"
+    @Option(names = "--emit-after-votes", description = "Decide a comparison once it has this many votes (default: ${DEFAULT-VALUE}); otherwise when"
                     + " its event-time window closes.")
     int emitAfterVotes;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
+
+    /** Takes the job settings' defaults from {@link CurationJobOptions}, where each is declared once. */
+    static final class Defaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            return switch (option.longestName()) {
+                case "--group-id" -> text(CurationJobOptions.GROUP_ID);
+                case "--aggregator" -> text(CurationJobOptions.AGGREGATOR);
+                case "--ambiguity-threshold" -> text(CurationJobOptions.AMBIGUITY_THRESHOLD);
+                case "--annotators-topic" -> text(CurationJobOptions.ANNOTATORS_TOPIC);
+                case "--window-votes" -> text(CurationJobOptions.ESTIMATOR_WINDOW_VOTES);
+                case "--refit-every-votes" -> text(CurationJobOptions.ESTIMATOR_REFIT_EVERY_VOTES);
+                case "--refit-interval-seconds" ->
+                        Long.toString(CurationJobOptions.ESTIMATOR_REFIT_INTERVAL.defaultValue().toSeconds());
+                case "--emit-after-votes" -> text(CurationJobOptions.EMIT_AFTER_VOTES);
+                case "--parallelism" -> text(CurationJobOptions.PARALLELISM);
+                default -> null;
+            };
+        }
+
+        private static String text(ConfigOption<?> option) {
+            return String.valueOf(option.defaultValue());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
