@@ -1,11 +1,7 @@
 package io.prefpipe.labeling.crowd;
 
-import java.io.IOException;
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Dawid-Skene as a snapshot: class priors p and a K×K confusion matrix π_a per annotator. A new item's posterior is
@@ -18,29 +14,25 @@ import java.util.Objects;
  * counts of all annotators summed, smoothed like the others. That is the confusion of a typical judgement, so a new
  * annotator counts like an average one, neither ignored nor trusted like the best.
  */
-public final class DawidSkeneModel implements AnnotatorModel {
+public final class DawidSkeneModel extends FittedAnnotatorModel {
     private static final long serialVersionUID = 1L;
     static final String METHOD = "ds";
 
-    private final IdIndex classes;
-    private final IdIndex annotators;
-    private final int[] judgements;
     private final double[] logPrior;
     private final double[] logConfusion;
     private final double[] defaultLogConfusion;
 
     DawidSkeneModel(IdIndex classes, IdIndex annotators, int[] judgements, double[] logPrior, double[] logConfusion,
             double[] defaultLogConfusion) {
-        this.classes = Objects.requireNonNull(classes, "classes");
-        this.annotators = Objects.requireNonNull(annotators, "annotators");
-        this.judgements = judgements.clone();
+        super(classes, annotators, judgements);
         this.logPrior = logPrior.clone();
         this.logConfusion = logConfusion.clone();
         this.defaultLogConfusion = defaultLogConfusion.clone();
         check();
     }
 
-    private void check() {
+    @Override
+    void check() {
         int k = classes.size();
         if (judgements.length != annotators.size() || logPrior.length != k
                 || logConfusion.length != annotators.size() * k * k || defaultLogConfusion.length != k * k) {
@@ -54,28 +46,9 @@ public final class DawidSkeneModel implements AnnotatorModel {
         }
     }
 
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        try {
-            check();
-        } catch (IllegalArgumentException e) {
-            throw (InvalidObjectException) new InvalidObjectException(e.getMessage()).initCause(e);
-        }
-    }
-
     @Override
     public String method() {
         return METHOD;
-    }
-
-    @Override
-    public IdIndex classes() {
-        return classes;
-    }
-
-    @Override
-    public IdIndex annotators() {
-        return annotators;
     }
 
     /** The class priors p. */

@@ -1,10 +1,6 @@
 package io.prefpipe.labeling.crowd;
 
-import java.io.IOException;
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * GLAD as a snapshot: class priors p and an ability α_a per annotator. A new item has no fitted difficulty, so it gets
@@ -16,13 +12,10 @@ import java.util.Objects;
  *
  * An unknown annotator gets the mean fitted ability.
  */
-public final class GladModel implements AnnotatorModel {
+public final class GladModel extends FittedAnnotatorModel {
     private static final long serialVersionUID = 1L;
     static final String METHOD = "glad";
 
-    private final IdIndex classes;
-    private final IdIndex annotators;
-    private final int[] judgements;
     private final double[] logPrior;
     private final double[] alpha;
     private final double defaultAlpha;
@@ -30,9 +23,7 @@ public final class GladModel implements AnnotatorModel {
 
     GladModel(IdIndex classes, IdIndex annotators, int[] judgements, double[] logPrior, double[] alpha,
             double defaultAlpha, double newItemBeta) {
-        this.classes = Objects.requireNonNull(classes, "classes");
-        this.annotators = Objects.requireNonNull(annotators, "annotators");
-        this.judgements = judgements.clone();
+        super(classes, annotators, judgements);
         this.logPrior = logPrior.clone();
         this.alpha = alpha.clone();
         this.defaultAlpha = defaultAlpha;
@@ -40,7 +31,8 @@ public final class GladModel implements AnnotatorModel {
         check();
     }
 
-    private void check() {
+    @Override
+    void check() {
         if (judgements.length != annotators.size() || alpha.length != annotators.size()
                 || logPrior.length != classes.size()) {
             throw new IllegalArgumentException("array sizes do not match " + annotators.size() + " annotators and "
@@ -51,28 +43,9 @@ public final class GladModel implements AnnotatorModel {
         }
     }
 
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        try {
-            check();
-        } catch (IllegalArgumentException e) {
-            throw (InvalidObjectException) new InvalidObjectException(e.getMessage()).initCause(e);
-        }
-    }
-
     @Override
     public String method() {
         return METHOD;
-    }
-
-    @Override
-    public IdIndex classes() {
-        return classes;
-    }
-
-    @Override
-    public IdIndex annotators() {
-        return annotators;
     }
 
     /** An annotator's ability α; the mean ability for an unknown one. */

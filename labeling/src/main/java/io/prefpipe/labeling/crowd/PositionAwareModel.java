@@ -1,10 +1,6 @@
 package io.prefpipe.labeling.crowd;
 
-import java.io.IOException;
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Position-aware Dawid-Skene as a snapshot: class priors p and each annotator's display-coordinate confusion ρ_a (see
@@ -12,43 +8,30 @@ import java.util.Objects;
  * vote's shown-first class (unknown order: averaged over both orders). An unknown annotator gets the pooled ρ of all
  * judgements.
  */
-public final class PositionAwareModel implements AnnotatorModel {
+public final class PositionAwareModel extends FittedAnnotatorModel {
     private static final long serialVersionUID = 1L;
     static final String METHOD = "ds-position";
     private static final double LOG_HALF = Math.log(0.5);
 
-    private final IdIndex classes;
-    private final IdIndex annotators;
-    private final int[] judgements;
     private final double[] logPrior;
     private final double[] logRho;
     private final double[] defaultLogRho;
 
     PositionAwareModel(IdIndex classes, IdIndex annotators, int[] judgements, double[] logPrior, double[] logRho,
             double[] defaultLogRho) {
-        this.classes = Objects.requireNonNull(classes, "classes");
-        this.annotators = Objects.requireNonNull(annotators, "annotators");
-        this.judgements = judgements.clone();
+        super(classes, annotators, judgements);
         this.logPrior = logPrior.clone();
         this.logRho = logRho.clone();
         this.defaultLogRho = defaultLogRho.clone();
         check();
     }
 
-    private void check() {
+    @Override
+    void check() {
         if (classes.size() != 2 || judgements.length != annotators.size() || logPrior.length != 2
                 || logRho.length != 4 * annotators.size() || defaultLogRho.length != 4) {
             throw new IllegalArgumentException("array sizes do not match " + annotators.size()
                     + " annotators and 2 classes (classes: " + classes + ")");
-        }
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        try {
-            check();
-        } catch (IllegalArgumentException e) {
-            throw (InvalidObjectException) new InvalidObjectException(e.getMessage()).initCause(e);
         }
     }
 
@@ -69,16 +52,6 @@ public final class PositionAwareModel implements AnnotatorModel {
     @Override
     public String method() {
         return METHOD;
-    }
-
-    @Override
-    public IdIndex classes() {
-        return classes;
-    }
-
-    @Override
-    public IdIndex annotators() {
-        return annotators;
     }
 
     /** The class priors p. */

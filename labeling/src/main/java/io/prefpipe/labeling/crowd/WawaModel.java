@@ -1,22 +1,15 @@
 package io.prefpipe.labeling.crowd;
 
-import java.io.IOException;
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Wawa as a snapshot: a new item's posterior is its votes weighted by each voter's agreement with the majority,
  * T[k] ∝ Σ_{votes for k} w_a. An unknown annotator gets the pooled agreement of all judgements as weight.
  */
-public final class WawaModel implements AnnotatorModel {
+public final class WawaModel extends FittedAnnotatorModel {
     private static final long serialVersionUID = 1L;
     static final String METHOD = "wawa";
 
-    private final IdIndex classes;
-    private final IdIndex annotators;
-    private final int[] judgements;
     private final double[] weights;
     private final double defaultWeight;
 
@@ -25,9 +18,7 @@ public final class WawaModel implements AnnotatorModel {
      * @param pooledAgreement the default weight; NaN (nothing decided at all) means 1, plain majority vote
      */
     WawaModel(IdIndex classes, IdIndex annotators, int[] judgements, double[] agreement, double pooledAgreement) {
-        this.classes = Objects.requireNonNull(classes, "classes");
-        this.annotators = Objects.requireNonNull(annotators, "annotators");
-        this.judgements = judgements.clone();
+        super(classes, annotators, judgements);
         this.defaultWeight = Double.isNaN(pooledAgreement) ? 1 : pooledAgreement;
         this.weights = new double[agreement.length];
         for (int a = 0; a < agreement.length; a++) {
@@ -36,7 +27,8 @@ public final class WawaModel implements AnnotatorModel {
         check();
     }
 
-    private void check() {
+    @Override
+    void check() {
         if (judgements.length != annotators.size() || weights.length != annotators.size()) {
             throw new IllegalArgumentException("judgements and weights must hold one value per annotator ("
                     + annotators.size() + ")");
@@ -45,15 +37,6 @@ public final class WawaModel implements AnnotatorModel {
             if (!(w >= 0 && w <= 1)) {
                 throw new IllegalArgumentException("weights must be in [0, 1], got " + w);
             }
-        }
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        try {
-            check();
-        } catch (IllegalArgumentException e) {
-            throw (InvalidObjectException) new InvalidObjectException(e.getMessage()).initCause(e);
         }
     }
 
@@ -75,16 +58,6 @@ public final class WawaModel implements AnnotatorModel {
     @Override
     public String method() {
         return METHOD;
-    }
-
-    @Override
-    public IdIndex classes() {
-        return classes;
-    }
-
-    @Override
-    public IdIndex annotators() {
-        return annotators;
     }
 
     @Override
