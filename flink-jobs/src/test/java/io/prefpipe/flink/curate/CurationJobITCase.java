@@ -15,7 +15,8 @@ import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.kafka.Topics;
-import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
+import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.labeling.curate.ComparisonCurator;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
@@ -37,27 +38,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The curation job end to end: a real Kafka broker, a local Flink MiniCluster, real Parquet files. */
 class CurationJobITCase {
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     /**
      * The scenario, one partition so the order (and so the watermark) is fixed; emitAfterVotes 4, window 10 min,
@@ -118,7 +109,7 @@ class CurationJobITCase {
     void run_bounded_curatesEveryEventIntoParquetKafkaAndManifest() throws Exception {
         String suffix = UUID.randomUUID().toString();
         String feedback = "feedback-" + suffix;
-        Topics.ensure(broker.bootstrapServers(), List.of(feedback), 1, (short) 1);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(feedback), 1, (short) 1);
         List<byte[]> messages = scenario();
         produce(feedback, messages);
         Path snapshotDir = tmp.resolve("snapshot-1");
@@ -221,7 +212,7 @@ class CurationJobITCase {
         assertThat(manifest.aggregator()).isEqualTo("mv");
 
         // the run's end offsets are committed for the group
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             var committed = admin.listConsumerGroupOffsets(config.groupId()).partitionsToOffsetAndMetadata().get();
             assertThat(committed.get(new TopicPartition(feedback, 0)).offset()).isEqualTo(27);
         }
@@ -231,7 +222,7 @@ class CurationJobITCase {
     void run_committedOffsets_secondRunReadsOnlyWhatIsNew() throws Exception {
         String suffix = UUID.randomUUID().toString();
         String feedback = "feedback-" + suffix;
-        Topics.ensure(broker.bootstrapServers(), List.of(feedback), 1, (short) 1);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(feedback), 1, (short) 1);
         AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
         produce(feedback, List.of(
                 codec.encode(choice("k1-e1", "k1", "First run", ab(), "a", T0)),
@@ -257,7 +248,7 @@ class CurationJobITCase {
     void start_unbounded_curatesNewEventsUntilCancelled() throws Exception {
         String suffix = UUID.randomUUID().toString();
         String feedback = "feedback-" + suffix;
-        Topics.ensure(broker.bootstrapServers(), List.of(feedback), 2, (short) 1);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(feedback), 2, (short) 1);
         AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
         produce(feedback, List.of(
                 codec.encode(choice("u1-e1", "u1", "Before start", ab(), "a", T0)),
@@ -319,7 +310,7 @@ class CurationJobITCase {
 
     private static CurationJobConfig.Builder baseConfig(String suffix, Path snapshotDir) {
         return CurationJobConfig.builder()
-                .setBootstrapServers(broker.bootstrapServers())
+                .setBootstrapServers(KAFKA.bootstrapServers())
                 .setFeedbackTopic("feedback-" + suffix)
                 .setDeadLetterTopic("feedback.dlq-" + suffix)
                 .setPairsTopic("pairs-" + suffix)
@@ -334,11 +325,11 @@ class CurationJobITCase {
     }
 
     private static void produce(String topic, List<byte[]> messages) throws Exception {
-        TestTopics.produce(broker.bootstrapServers(), topic, messages);
+        KafkaTestTopics.produce(KAFKA.bootstrapServers(), topic, messages);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        return TestTopics.readCommitted(broker.bootstrapServers(), topic);
+        return KafkaTestTopics.readCommitted(KAFKA.bootstrapServers(), topic);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -12,7 +12,8 @@ import io.prefpipe.ingestion.synthetic.SimulatedAnnotator;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedback;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
-import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
+import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.schema.Annotator;
 import io.prefpipe.schema.AnnotatorEstimate;
 import io.prefpipe.schema.AnnotatorKind;
@@ -34,9 +35,8 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,20 +53,11 @@ class NoiseRobustCurationITCase {
             new AnnotatorProfile(AnnotatorBehaviour.SPAMMER, AnnotatorKind.IMPLICIT, 0.20, 0),
             new AnnotatorProfile(AnnotatorBehaviour.ADVERSARIAL, AnnotatorKind.HUMAN, 0.10, 0.90));
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     /**
      * Synthetic feedback on its own single-partition topic (one partition, so the watermark is a function of the
@@ -83,7 +74,7 @@ class NoiseRobustCurationITCase {
 
     private static Produced produce(SyntheticFeedbackConfig config) throws Exception {
         String topic = "feedback-" + UUID.randomUUID();
-        Topics.ensure(broker.bootstrapServers(), List.of(topic), 1, (short) 1);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(topic), 1, (short) 1);
         SyntheticFeedback feedback = new SyntheticFeedback(config);
         SyntheticWorld world = feedback.world();
         AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
@@ -109,7 +100,7 @@ class NoiseRobustCurationITCase {
                 wrong++;
             }
         }
-        TestTopics.produce(broker.bootstrapServers(), topic, messages);
+        KafkaTestTopics.produce(KAFKA.bootstrapServers(), topic, messages);
         return new Produced(topic, feedback, better, seen.size(), (double) wrong / judged);
     }
 
@@ -117,7 +108,7 @@ class NoiseRobustCurationITCase {
     private CurationJobConfig.Builder run(String topic, String name) {
         String suffix = name + "-" + UUID.randomUUID();
         return CurationJobConfig.builder()
-                .setBootstrapServers(broker.bootstrapServers())
+                .setBootstrapServers(KAFKA.bootstrapServers())
                 .setFeedbackTopic(topic)
                 .setDeadLetterTopic("dlq-" + suffix)
                 .setPairsTopic("pairs-" + suffix)
@@ -220,7 +211,7 @@ class NoiseRobustCurationITCase {
                 .allSatisfy(p -> assertThat(p.getModelVersion()).isNull());
 
         // the annotators topic: one estimate per annotator per fit; the last fit flags every spammer and adversary
-        List<AnnotatorEstimate> estimates = TestTopics.readCommitted(broker.bootstrapServers(),
+        List<AnnotatorEstimate> estimates = TestTopics.readCommitted(KAFKA.bootstrapServers(),
                 dsConfig.annotatorsTopic(), AnnotatorEstimate.class);
         long lastVersion = estimates.stream().mapToLong(AnnotatorEstimate::getModelVersion).max().orElseThrow();
         Map<String, AnnotatorEstimate> last = estimates.stream().filter(e -> e.getModelVersion() == lastVersion)
@@ -297,7 +288,7 @@ class NoiseRobustCurationITCase {
         assertThat(report.manifest().properties()).containsEntry(LabelNoise.MODEL_VERSION, "1")
                 .containsEntry(LabelNoise.JUDGEMENTS, Integer.toString(data.validJudgements()))
                 .containsEntry("curate.ambiguity-threshold", "0.8");
-        assertThat(TestTopics.readCommitted(broker.bootstrapServers(), config.annotatorsTopic(),
+        assertThat(TestTopics.readCommitted(KAFKA.bootstrapServers(), config.annotatorsTopic(),
                 AnnotatorEstimate.class)).hasSize(20).allSatisfy(e -> assertThat(e.getModelVersion()).isEqualTo(1));
     }
 
@@ -332,7 +323,7 @@ class NoiseRobustCurationITCase {
 
             List<String> annotators = data.feedback().annotators().stream().map(SimulatedAnnotator::id).toList();
             Instant later = Instant.parse("2026-01-02T00:00:00Z");
-            TestTopics.produce(broker.bootstrapServers(), data.topic(), List.of(
+            KafkaTestTopics.produce(KAFKA.bootstrapServers(), data.topic(), List.of(
                     vote("w-1", "after-window", annotators.get(0), later),
                     vote("m-1", "after-model", annotators.get(0), later.plusSeconds(1)),
                     vote("m-2", "after-model", annotators.get(1), later.plusSeconds(2)),
@@ -368,7 +359,7 @@ class NoiseRobustCurationITCase {
             Class<T> type, Predicate<List<T>> done) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            List<T> records = TestTopics.readCommitted(broker.bootstrapServers(), topic, type);
+            List<T> records = TestTopics.readCommitted(KAFKA.bootstrapServers(), topic, type);
             if (done.test(records)) {
                 return records;
             }

@@ -1,73 +1,22 @@
 package io.prefpipe.flink.curate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.prefpipe.ingestion.kafka.AvroCodec;
-import java.time.Duration;
+import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Writes and reads raw Kafka topics for the integration tests. */
+/** Reads Avro topics for the integration tests, over {@link KafkaTestTopics}. */
 final class TestTopics {
     private TestTopics() {}
-
-    /** Writes the messages in order and waits until all are acknowledged. */
-    static void produce(String bootstrap, String topic, List<byte[]> messages) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
-            for (byte[] m : messages) {
-                sent.add(producer.send(new ProducerRecord<>(topic, m)));
-            }
-            for (Future<RecordMetadata> f : sent) {
-                f.get();
-            }
-        }
-    }
-
-    /** Every committed record of a topic, read from the start to its last stable offset. */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s", topic).isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-            return out;
-        }
-    }
 
     /** The committed values of a topic, decoded as {@code type}. */
     static <T extends SpecificRecord> List<T> readCommitted(String bootstrap, String topic, Class<T> type)
             throws Exception {
         AvroCodec<T> codec = new AvroCodec<>(type);
         List<T> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readCommitted(bootstrap, topic)) {
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTestTopics.readCommitted(bootstrap, topic)) {
             out.add(codec.decode(r.value()));
         }
         return out;

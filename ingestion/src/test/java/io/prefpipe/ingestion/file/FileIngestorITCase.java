@@ -8,12 +8,12 @@ import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.kafka.FeedbackProducer;
 import io.prefpipe.ingestion.kafka.FeedbackProducerConfig;
-import io.prefpipe.ingestion.kafka.KafkaTestSupport;
+import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedback;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.ingestion.validate.FeedbackValidator;
-import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
 import java.io.IOException;
@@ -34,10 +34,10 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Files through the real producer into a real broker, and back. */
@@ -49,20 +49,14 @@ class FileIngestorITCase {
     @TempDir
     Path dir;
 
-    private EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private String bootstrap;
 
     @BeforeAll
-    void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-        bootstrap = broker.bootstrapServers();
-    }
-
-    @AfterAll
-    void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    void connect() {
+        bootstrap = KAFKA.bootstrapServers();
     }
 
     private FeedbackProducerConfig topics() {
@@ -90,20 +84,20 @@ class FileIngestorITCase {
         return new Ingested(report, expected);
     }
 
-    private static Map<String, FeedbackEvent> eventsOn(String bootstrap, String topic, long n) throws IOException {
+    private static Map<String, FeedbackEvent> eventsOn(String bootstrap, String topic) throws IOException {
         AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
         Map<String, FeedbackEvent> byId = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readAll(bootstrap, topic, (int) n)) {
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTestTopics.readCommitted(bootstrap, topic)) {
             FeedbackEvent e = codec.decode(r.value());
             byId.put(e.getEventId(), e);
         }
         return byId;
     }
 
-    private static List<DeadLetter> deadLettersOn(String bootstrap, String topic, long n) throws IOException {
+    private static List<DeadLetter> deadLettersOn(String bootstrap, String topic) throws IOException {
         AvroCodec<DeadLetter> codec = new AvroCodec<>(DeadLetter.class);
         List<DeadLetter> letters = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readAll(bootstrap, topic, (int) n)) {
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTestTopics.readCommitted(bootstrap, topic)) {
             letters.add(codec.decode(r.value()));
         }
         letters.sort(Comparator.comparing(DeadLetter::getSourceLine));
@@ -131,12 +125,12 @@ class FileIngestorITCase {
         RecordingSink expected = both.expected();
 
         assertThat(report.linesRead()).isEqualTo(2312);
-        Map<String, FeedbackEvent> onTopic = eventsOn(bootstrap, config.feedbackTopic(), report.produced());
+        Map<String, FeedbackEvent> onTopic = eventsOn(bootstrap, config.feedbackTopic());
         assertThat(onTopic).hasSize(2303);
         assertThat(onTopic).isEqualTo(expected.events.stream()
                 .collect(Collectors.toMap(FeedbackEvent::getEventId, Function.identity())));
 
-        List<DeadLetter> dlq = deadLettersOn(bootstrap, config.deadLetterTopic(), report.deadLettered());
+        List<DeadLetter> dlq = deadLettersOn(bootstrap, config.deadLetterTopic());
         assertThat(dlq).isEqualTo(expected.deadLetters);
         List<byte[]> lines = rawLines(file);
         assertThat(dlq).hasSize(9).allSatisfy(d -> {
@@ -165,12 +159,11 @@ class FileIngestorITCase {
         long lines = feedback.stream().count() + 1;
         assertThat(report.linesRead()).isEqualTo(lines);
         assertThat(report.produced()).isGreaterThan(800); // redeliveries are valid events, deduplicated downstream
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(bootstrap, config.feedbackTopic(),
-                (int) report.produced());
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestTopics.readCommitted(bootstrap, config.feedbackTopic());
         assertThat(records).hasSize((int) report.produced());
-        assertThat(eventsOn(bootstrap, config.feedbackTopic(), report.produced())).hasSize(800);
+        assertThat(eventsOn(bootstrap, config.feedbackTopic())).hasSize(800);
 
-        List<DeadLetter> dlq = deadLettersOn(bootstrap, config.deadLetterTopic(), report.deadLettered());
+        List<DeadLetter> dlq = deadLettersOn(bootstrap, config.deadLetterTopic());
         assertThat(dlq).isEqualTo(expected.deadLetters);
         DeadLetter last = dlq.get(dlq.size() - 1);
         assertThat(last.getSourceLine()).isEqualTo(lines);

@@ -7,7 +7,8 @@ import io.prefpipe.ingestion.synthetic.SyntheticFeedback;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.ingestion.validate.RejectReason;
 import io.prefpipe.ingestion.validate.Violation;
-import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
+import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
 import java.nio.charset.StandardCharsets;
@@ -21,27 +22,21 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FeedbackProducerITCase {
-    private EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private String bootstrap;
 
     @BeforeAll
-    void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-        bootstrap = broker.bootstrapServers();
-    }
-
-    @AfterAll
-    void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    void connect() {
+        bootstrap = KAFKA.bootstrapServers();
     }
 
     private FeedbackProducerConfig config(String suffix) {
@@ -68,7 +63,7 @@ class FeedbackProducerITCase {
             assertThat(producer.deadLettersDelivered()).isEqualTo(1);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(bootstrap, config.feedbackTopic(), 200);
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestTopics.readCommitted(bootstrap, config.feedbackTopic());
         AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
         Map<String, Integer> partitionOfComparison = new HashMap<>();
         Map<String, FeedbackEvent> byId = new HashMap<>();
@@ -85,7 +80,7 @@ class FeedbackProducerITCase {
             assertThat(byId.get(e.getEventId())).isEqualTo(e);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTestSupport.readAll(bootstrap, config.deadLetterTopic(), 1);
+        List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTestTopics.readCommitted(bootstrap, config.deadLetterTopic());
         assertThat(dlq).hasSize(1);
         assertThat(dlq.get(0).key()).isNull();
         DeadLetter back = new AvroCodec<>(DeadLetter.class).decode(dlq.get(0).value());

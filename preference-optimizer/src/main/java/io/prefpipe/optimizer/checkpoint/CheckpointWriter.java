@@ -3,12 +3,9 @@ package io.prefpipe.optimizer.checkpoint;
 import io.prefpipe.optimizer.model.PolicyModel;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,22 +60,9 @@ public final class CheckpointWriter {
     }
 
     private static void deleteRecursively(Path dir) {
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("could not remove the temporary checkpoint folder {}", dir, e);
+        ai.djl.util.Utils.deleteQuietly(dir);
+        if (Files.exists(dir)) {
+            LOG.warn("could not remove the temporary checkpoint folder {}", dir);
         }
     }
 }
