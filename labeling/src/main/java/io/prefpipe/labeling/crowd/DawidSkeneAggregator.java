@@ -185,9 +185,9 @@ public final class DawidSkeneAggregator implements CrowdAggregator<DawidSkeneMod
 
     /** Sets the hyperparameters; every setting is optional. */
     public static final class Builder {
-        private int maxIterations = 500;
-        private double tolerance = 1e-8;
-        private double smoothing = 0.01;
+        int maxIterations = 500;
+        double tolerance = 1e-8;
+        double smoothing = 0.01;
 
         private Builder() {}
 
@@ -213,6 +213,11 @@ public final class DawidSkeneAggregator implements CrowdAggregator<DawidSkeneMod
         public Builder setSmoothing(double smoothing) {
             this.smoothing = requireSmoothing(smoothing);
             return this;
+        }
+
+        /** The position-aware variant ({@link PositionAwareDawidSkene}) with these settings. */
+        public PositionAwareDawidSkene buildPositionAware() {
+            return new PositionAwareDawidSkene(this);
         }
 
         public DawidSkeneAggregator build() {

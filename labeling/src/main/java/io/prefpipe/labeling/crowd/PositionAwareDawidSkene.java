@@ -33,19 +33,18 @@ public final class PositionAwareDawidSkene implements CrowdAggregator<PositionAw
     private final double tolerance;
     private final double smoothing;
 
-    /** Defaults: those of {@link DawidSkeneAggregator}. */
+    /**
+     * Defaults: those of {@link DawidSkeneAggregator}. Other settings: {@code
+     * DawidSkeneAggregator.builder().setX(..).buildPositionAware()}, as the two share every hyperparameter.
+     */
     public PositionAwareDawidSkene() {
-        this(builder());
+        this(DawidSkeneAggregator.builder());
     }
 
-    private PositionAwareDawidSkene(Builder b) {
+    PositionAwareDawidSkene(DawidSkeneAggregator.Builder b) {
         this.maxIterations = b.maxIterations;
         this.tolerance = b.tolerance;
         this.smoothing = b.smoothing;
-    }
-
-    public static Builder builder() {
-        return new Builder();
     }
 
     @Override
@@ -156,36 +155,5 @@ public final class PositionAwareDawidSkene implements CrowdAggregator<PositionAw
             logLikelihood += Posteriors.normalizeLog(u, 2, t, 2 * i);
         }
         return logLikelihood;
-    }
-
-    /** Sets the hyperparameters; every setting is optional and means what it means for Dawid-Skene. */
-    public static final class Builder {
-        private int maxIterations = 500;
-        private double tolerance = 1e-8;
-        private double smoothing = 0.01;
-
-        private Builder() {}
-
-        /** See {@link DawidSkeneAggregator.Builder#setMaxIterations}; default 500. */
-        public Builder setMaxIterations(int maxIterations) {
-            this.maxIterations = DawidSkeneAggregator.requireMaxIterations(maxIterations);
-            return this;
-        }
-
-        /** See {@link DawidSkeneAggregator.Builder#setTolerance}; default 1e-8. */
-        public Builder setTolerance(double tolerance) {
-            this.tolerance = DawidSkeneAggregator.requireTolerance(tolerance);
-            return this;
-        }
-
-        /** See {@link DawidSkeneAggregator.Builder#setSmoothing}; default 0.01. */
-        public Builder setSmoothing(double smoothing) {
-            this.smoothing = DawidSkeneAggregator.requireSmoothing(smoothing);
-            return this;
-        }
-
-        public PositionAwareDawidSkene build() {
-            return new PositionAwareDawidSkene(this);
-        }
     }
 }
