@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
+import java.util.Map;
 
 /**
  * Direct Preference Optimization loss (Rafailov et al., 2023, "Direct Preference Optimization: Your Language Model is
@@ -25,7 +26,7 @@ import ai.djl.training.loss.Loss;
  * {@code evaluate(labels, predictions)} takes {@code labels = [ref chosen, ref rejected]} and {@code predictions =
  * [policy chosen, policy rejected]}.
  */
-public final class DpoLoss extends Loss {
+public final class DpoLoss extends Loss implements PairwisePreferenceLoss {
 
     /** The β of the DPO paper's experiments. */
     public static final double DEFAULT_BETA = 0.1;
@@ -50,9 +51,25 @@ public final class DpoLoss extends Loss {
         this.beta = beta;
     }
 
-    /** The inverse temperature β. */
+    @Override
+    public String name() {
+        return "dpo";
+    }
+
+    @Override
     public double beta() {
         return beta;
+    }
+
+    @Override
+    public Map<String, Double> parameters() {
+        return Map.of();
+    }
+
+    @Override
+    public LossOutput compute(PairLogProbs batch) {
+        Output output = compute(batch.policyChosen(), batch.policyRejected(), batch.refChosen(), batch.refRejected());
+        return new LossOutput(output.loss(), output.metrics().asMap());
     }
 
     @Override

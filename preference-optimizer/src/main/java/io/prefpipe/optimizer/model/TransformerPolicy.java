@@ -79,6 +79,17 @@ public final class TransformerPolicy extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.singletonOrThrow();
+        NDArray embedding = parameterStore.getValue(tokenEmbedding, tokens.getDevice(), training);
+        return Linear.linear(hiddenStates(parameterStore, tokens, training), embedding);
+    }
+
+    /**
+     * The final hidden states LN(X_N), (B, T, C): what the tied output head turns into logits, and what a scalar
+     * head (a reward model) reads.
+     *
+     * @param tokens (B, T) int64, T ≤ context length
+     */
+    public NDArray hiddenStates(ParameterStore parameterStore, NDArray tokens, boolean training) {
         long time = tokens.getShape().get(1);
         if (time > config.contextLength()) {
             throw new IllegalArgumentException("sequence length " + time + " exceeds contextLength "
@@ -98,8 +109,7 @@ public final class TransformerPolicy extends AbstractBlock {
         for (DecoderLayer layer : layers) {
             x = layer.forward(parameterStore, new NDList(x, mask), training).singletonOrThrow();
         }
-        x = finalNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-        return Linear.linear(x, embedding);
+        return finalNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow();
     }
 
     /** (1, 1, T, T): 0 where key ≤ query, −∞ where the key is in the query's future. */

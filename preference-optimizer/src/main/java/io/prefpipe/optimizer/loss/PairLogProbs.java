@@ -1,0 +1,44 @@
+package io.prefpipe.optimizer.loss;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Objects;
+
+/**
+ * What a pairwise preference loss sees of a batch of B pairs: per-sequence log-probabilities summed over the response
+ * tokens only, and how many tokens each response has. All arrays are (B,) float32 in one manager; the policy arrays
+ * carry the gradient, the reference arrays do not.
+ *
+ * @param policyChosen log π_θ(y_w | x)
+ * @param policyRejected log π_θ(y_l | x)
+ * @param refChosen log π_ref(y_w | x)
+ * @param refRejected log π_ref(y_l | x)
+ * @param chosenTokens |y_w|, the number of scored response tokens of the chosen response (≥ 1)
+ * @param rejectedTokens |y_l|, likewise for the rejected response
+ */
+public record PairLogProbs(
+        NDArray policyChosen,
+        NDArray policyRejected,
+        NDArray refChosen,
+        NDArray refRejected,
+        NDArray chosenTokens,
+        NDArray rejectedTokens) {
+
+    public PairLogProbs {
+        Objects.requireNonNull(policyChosen, "policyChosen");
+        Objects.requireNonNull(policyRejected, "policyRejected");
+        Objects.requireNonNull(refChosen, "refChosen");
+        Objects.requireNonNull(refRejected, "refRejected");
+        Objects.requireNonNull(chosenTokens, "chosenTokens");
+        Objects.requireNonNull(rejectedTokens, "rejectedTokens");
+    }
+
+    /** ρ_w = log π_θ(y_w|x) − log π_ref(y_w|x). */
+    public NDArray chosenLogRatio() {
+        return policyChosen.sub(refChosen);
+    }
+
+    /** ρ_l = log π_θ(y_l|x) − log π_ref(y_l|x). */
+    public NDArray rejectedLogRatio() {
+        return policyRejected.sub(refRejected);
+    }
+}
