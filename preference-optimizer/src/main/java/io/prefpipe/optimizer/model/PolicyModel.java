@@ -13,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
+import io.prefpipe.optimizer.train.TrainableModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -44,7 +45,7 @@ import java.util.stream.IntStream;
  * compute in a sub-manager closed before they return, and the training method in the caller's per-step manager, so
  * repeated calls do not grow native memory. Not thread-safe.
  */
-public final class PolicyModel implements AutoCloseable {
+public final class PolicyModel implements TrainableModel, AutoCloseable {
 
     private static final String MODEL_NAME = "policy";
     /** GPT-2's initialization scale for embeddings and linear weights. */
@@ -156,6 +157,11 @@ public final class PolicyModel implements AutoCloseable {
         return config;
     }
 
+    @Override
+    public boolean usesDropout() {
+        return config.dropout() > 0;
+    }
+
     /** The tokenizer of this policy. */
     public ByteTokenizer tokenizer() {
         return tokenizer;
@@ -171,6 +177,7 @@ public final class PolicyModel implements AutoCloseable {
      *
      * @throws IllegalStateException if this policy is frozen
      */
+    @Override
     public Trainer newTrainer(TrainingConfig trainingConfig) {
         if (frozen) {
             throw new IllegalStateException("a frozen policy cannot be trained; train the policy it was copied from");

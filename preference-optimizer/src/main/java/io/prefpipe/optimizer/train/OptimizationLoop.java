@@ -13,7 +13,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.prefpipe.optimizer.model.PolicyModel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,19 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The part both trainers share: a DJL {@link Trainer} with AdamW over the policy, one optimizer step per batch in its
+ * The part every trainer shares: a DJL {@link Trainer} with AdamW over the policy, one optimizer step per batch in its
  * own {@link NDManager}, global-norm gradient clipping, and progress reporting.
  *
  * <p>Each step's arrays (inputs, activations, the autograd graph, gradient handles) live in a sub-manager closed at the
  * end of the step, so native memory stays flat over a run; only the optimizer state, created at the first step, is
  * added to the model's manager.
  */
-final class OptimizationLoop implements AutoCloseable {
+public final class OptimizationLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OptimizationLoop.class);
 
     /** Computes one batch's loss inside the gradient collector. */
-    interface StepFunction {
+    public interface StepFunction {
         /**
          * @param manager the step's manager: create every array in it
          * @param trainer the trainer, for the policy's forward pass
@@ -49,15 +48,15 @@ final class OptimizationLoop implements AutoCloseable {
      * @param loss scalar to minimize
      * @param metrics reported as they are, {@code loss} among them
      */
-    record StepOutput(NDArray loss, Map<String, Double> metrics) {}
+    public record StepOutput(NDArray loss, Map<String, Double> metrics) {}
 
     private final Trainer trainer;
     private final TrainingConfig config;
     private final List<Parameter> trainable;
 
-    OptimizationLoop(PolicyModel policy, TrainingConfig config, Loss loss) {
+    public OptimizationLoop(TrainableModel model, TrainingConfig config, Loss loss) {
         this.config = config;
-        if (policy.config().dropout() > 0) {
+        if (model.usesDropout()) {
             // dropout masks come from the engine's generator; seeding it is the only way to make them repeatable
             Engine.getInstance().setRandomSeed((int) config.seed());
         }
@@ -65,7 +64,7 @@ final class OptimizationLoop implements AutoCloseable {
                 .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
                 .optWeightDecays((float) config.weightDecay())
                 .build();
-        this.trainer = policy.newTrainer(new DefaultTrainingConfig(loss)
+        this.trainer = model.newTrainer(new DefaultTrainingConfig(loss)
                 .optOptimizer(adamW)
                 .optDevices(new Device[] {Device.cpu()}));
         this.trainable = trainer.getModel().getBlock().getParameters().values().stream()
@@ -74,7 +73,7 @@ final class OptimizationLoop implements AutoCloseable {
     }
 
     /** Runs {@code totalSteps} steps, asking {@code batches} for each step's loss, and reports each to the listener. */
-    TrainingResult run(int totalSteps, Supplier<StepFunction> batches, TrainingListener listener) {
+    public TrainingResult run(int totalSteps, Supplier<StepFunction> batches, TrainingListener listener) {
         List<Double> losses = new ArrayList<>(totalSteps);
         Map<String, Double> metrics = Map.of();
         long start = System.nanoTime();
