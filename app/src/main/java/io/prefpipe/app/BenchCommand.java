@@ -1,16 +1,28 @@
 package io.prefpipe.app;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import io.prefpipe.app.bench.TorchDpoStep;
 import io.prefpipe.labeling.crowd.DawidSkeneScaleBenchmark;
+import io.prefpipe.optimizer.bench.DpoStepBenchmark;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Benchmarks that print figures; performance targets are checked here, never in timed unit tests. */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Labeling.class})
+        subcommands = {BenchCommand.Labeling.class, BenchCommand.Train.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -34,6 +46,126 @@ final class BenchCommand implements Runnable {
                             + " accuracy %.4f%n", r.judgements(), r.iterations(), r.medianNanos() / 1e9,
                     r.minNanos() / 1e9, r.nanosPerJudgementIteration(), r.accuracy());
             return 0;
+        }
+    }
+
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
+            description = "One DPO optimizer step (16 pairs; forward, backward, clipping, AdamW) of the default policy"
+                    + " and of a ~10M-parameter GPT-2 configuration (128 tokens per sequence): pairs/s, tokens/s,"
+                    + " matmul FLOP/s against the fp32 GEMM peak measured in the same run, and the same step in plain"
+                    + " PyTorch side by side where python3 has torch.")
+    static final class Train implements Callable<Integer> {
+        private static final double TARGET_RATIO = 1.2;
+        private static final double TARGET_PEAK_FRACTION = 0.5;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--steps", defaultValue = "21", description = "Timed steps of the default model, odd (the"
+                + " GPT-2 configuration runs a quarter of them, odd, at least 3). Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--warmups", defaultValue = "5", description = "Untimed steps first (at most 2 for GPT-2)."
+                + " Default: ${DEFAULT-VALUE}.")
+        int warmups;
+
+        @Option(names = "--gemm-size", defaultValue = "1024", description = "n of the n x n fp32 GEMM that measures the"
+                + " peak. Default: ${DEFAULT-VALUE}.")
+        int gemmSize;
+
+        @Option(names = "--gemm-runs", defaultValue = "11", description = "The peak is the best of this many GEMMs."
+                + " Default: ${DEFAULT-VALUE}.")
+        int gemmRuns;
+
+        @Option(names = "--python", defaultValue = "python3", description = "Python with torch for the side-by-side"
+                + " step; skipped with a message if it has no torch. Default: ${DEFAULT-VALUE}.")
+        Path python;
+
+        @Override
+        public Integer call() throws Exception {
+            if (steps < 1 || steps % 2 == 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "--steps must be odd and positive, so that the median is one step's time, got " + steps);
+            }
+            Engine engine = Engine.getInstance();
+            // asked of the loaded engine rather than read from the launcher's setting, so a mismatch shows
+            int threads = JniUtils.getNumThreads();
+            System.out.printf(Locale.ROOT, "DJL %s, %s %s on %s, %d intra-op thread(s)%n", Engine.getDjlVersion(),
+                    engine.getEngineName(), engine.getVersion(), engine.defaultDevice(), threads);
+            double djlGemm = DpoStepBenchmark.gemmFlopsPerSecond(gemmSize, gemmRuns);
+            Optional<TorchDpoStep> torch = TorchDpoStep.find(python);
+            if (torch.isEmpty()) {
+                System.out.println("no side-by-side PyTorch step: " + python + " cannot import torch"
+                        + " (pip install torch)");
+            }
+            List<DpoStepBenchmark.Config> configs = DpoStepBenchmark.standardConfigs(warmups, steps);
+            List<DpoStepBenchmark.Result> djl = new ArrayList<>();
+            List<TorchDpoStep.Result> baseline = new ArrayList<>();
+            double peak = djlGemm;
+            for (DpoStepBenchmark.Config config : configs) {
+                System.out.printf(Locale.ROOT, "running %s: %d warm-up + %d timed steps in DJL%s ...%n",
+                        config.name(), config.warmups(), config.steps(), torch.isPresent() ? ", then in PyTorch" : "");
+                djl.add(DpoStepBenchmark.run(config));
+                if (torch.isPresent()) {
+                    TorchDpoStep.Result t = torch.get().run(config, threads, gemmSize, gemmRuns);
+                    baseline.add(t);
+                    peak = Math.max(peak, t.gemmFlopsPerSecond());
+                }
+            }
+
+            System.out.printf(Locale.ROOT, "%nfp32 GEMM %d x %d, best of %d: DJL %.1f GFLOP/s", gemmSize, gemmSize,
+                    gemmRuns, djlGemm / 1e9);
+            for (TorchDpoStep.Result t : baseline) {
+                System.out.printf(Locale.ROOT, ", PyTorch %.1f GFLOP/s", t.gemmFlopsPerSecond() / 1e9);
+            }
+            System.out.printf(Locale.ROOT, "; peak (the best) %.1f GFLOP/s%n", peak / 1e9);
+            if (!baseline.isEmpty()) {
+                TorchDpoStep.Result first = baseline.get(0);
+                System.out.printf(Locale.ROOT, "PyTorch: torch %s via %s, %d intra-op thread(s)%s%n", first.version(),
+                        python, first.threads(), first.threads() == threads ? "" : " -- NOT the same as DJL's "
+                                + threads + ", the comparison is unfair");
+            }
+            for (int i = 0; i < configs.size(); i++) {
+                print(djl.get(i), baseline.isEmpty() ? null : baseline.get(i), peak);
+            }
+            return 0;
+        }
+
+        private static void print(DpoStepBenchmark.Result djl, TorchDpoStep.Result torch, double peak) {
+            DpoStepBenchmark.Config config = djl.config();
+            System.out.printf(Locale.ROOT, "%n%s, %d pairs x %d tokens, %d timed steps%n", config.name(),
+                    config.pairs(), config.tokens(), config.steps());
+            System.out.printf(Locale.ROOT, "  parameters: DJL %,d%s; matmul %.2f GFLOP per step%n", djl.parameters(),
+                    torch == null ? "" : String.format(Locale.ROOT, ", PyTorch %,d%s", torch.parameters(),
+                            torch.parameters() == djl.parameters() ? "" : " -- the models differ"),
+                    djl.matmulFlopsPerStep() / 1e9);
+            System.out.printf(Locale.ROOT, "  %-8s %26s %8s %9s %10s %9s %8s%n", "", "ms/step median (min-max)",
+                    "CPU ms", "pairs/s", "tokens/s", "GFLOP/s", "of peak");
+            row("DJL", djl.times(), config, djl.matmulFlopsPerStep(), peak);
+            if (torch != null) {
+                row("PyTorch", torch.times(), config, djl.matmulFlopsPerStep(), peak);
+                double ratio = djl.times().medianWall() / torch.times().medianWall();
+                System.out.printf(Locale.ROOT, "  DJL / PyTorch step time: %.2fx wall, %.2fx CPU (target <= %.1fx: %s)%n",
+                        ratio, djl.times().medianCpu() / torch.times().medianCpu(), TARGET_RATIO,
+                        ratio <= TARGET_RATIO ? "met" : "NOT met");
+            }
+            double fraction = djl.matmulFlopsPerStep() / djl.times().medianWall() / peak;
+            System.out.printf(Locale.ROOT, "  DJL matmul rate: %.2f of the GEMM peak (target >= %.1f: %s)%s%n",
+                    fraction, TARGET_PEAK_FRACTION, fraction >= TARGET_PEAK_FRACTION ? "met" : "NOT met",
+                    torch == null ? "" : String.format(Locale.ROOT, "; PyTorch's: %.2f",
+                            djl.matmulFlopsPerStep() / torch.times().medianWall() / peak));
+        }
+
+        private static void row(String engine, DpoStepBenchmark.StepTimes times, DpoStepBenchmark.Config config,
+                double flopsPerStep, double peak) {
+            double median = times.medianWall();
+            System.out.printf(Locale.ROOT, "  %-8s %26s %8.1f %9.1f %10.0f %9.1f %8.2f%n", engine,
+                    String.format(Locale.ROOT, "%.1f (%.1f-%.1f)", median * 1e3, times.minWall() * 1e3,
+                            times.maxWall() * 1e3), times.medianCpu() * 1e3, config.pairs() / median,
+                    2.0 * config.pairs() * config.tokens() / median, flopsPerStep / median / 1e9,
+                    flopsPerStep / median / peak);
         }
     }
 }

@@ -1,5 +1,10 @@
 package io.prefpipe.app;
 
+import io.prefpipe.app.train.EvalCommand;
+import io.prefpipe.app.train.LogprobsCommand;
+import io.prefpipe.app.train.OptimizeCommand;
+import io.prefpipe.app.train.ScoreCommand;
+import io.prefpipe.app.train.TrainRmCommand;
 import picocli.CommandLine.Command;
 
 /** The top-level command; everything is a subcommand. */
@@ -16,6 +21,11 @@ import picocli.CommandLine.Command;
             RsoCommand.class,
             LabelCommand.class,
             LabelReportCommand.class,
+            TrainRmCommand.class,
+            OptimizeCommand.class,
+            EvalCommand.class,
+            LogprobsCommand.class,
+            ScoreCommand.class,
             BenchCommand.class,
         })
 public final class PrefpipeCommand implements Runnable {

@@ -1,5 +1,7 @@
 package io.prefpipe.app.demo;
 
+import io.prefpipe.app.eval.TrueRewardEvaluation;
+
 import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.CurationProgressListener;
@@ -24,7 +26,7 @@ import io.prefpipe.optimizer.loss.DpoLoss;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.optimizer.model.PromptResponse;
-import io.prefpipe.optimizer.train.DpoTrainer;
+import io.prefpipe.optimizer.train.PreferenceTrainer;
 import io.prefpipe.optimizer.train.SftTrainer;
 import io.prefpipe.optimizer.train.TrainingConfig;
 import io.prefpipe.optimizer.train.TrainingListener;
@@ -197,7 +199,10 @@ public final class DemoRunner {
                         .setBeta(options.beta())
                         .setSeed(options.seed())
                         .build();
-                TrainingResult dpo = new DpoTrainer(dpoConfig, progress("DPO", options.dpoSteps()))
+                DpoLoss dpoLoss = new DpoLoss(options.beta());
+                TrainingResult dpo = PreferenceTrainer.builder(dpoLoss, dpoConfig)
+                        .setListener(progress("DPO", options.dpoSteps()))
+                        .build()
                         .train(policy, reference, snapshot.examples());
                 console.printf("      DPO on %d pairs: loss %.4f -> %.4f over %d steps (%.1f steps/s)%n",
                         snapshot.examples().size(), head(dpo.losses()), tail(dpo.losses()), dpo.steps(),
@@ -206,7 +211,7 @@ public final class DemoRunner {
                         CheckpointManifest.builder()
                                 .setCheckpointId("dpo-" + runId)
                                 .setCreatedTime(Instant.now())
-                                .setLoss(new DpoLoss(options.beta()))
+                                .setLoss(dpoLoss)
                                 .setTraining(dpoConfig)
                                 .setPolicy(policy.config())
                                 .setResult(dpo)

@@ -1,5 +1,7 @@
 package io.prefpipe.app.demo;
 
+import io.prefpipe.app.eval.TrueRewardEvaluation;
+
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
 import io.prefpipe.ingestion.validate.FeedbackMapping;
 import io.prefpipe.ingestion.validate.FeedbackValidator;

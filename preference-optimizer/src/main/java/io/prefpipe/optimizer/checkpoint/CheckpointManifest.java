@@ -1,7 +1,7 @@
 package io.prefpipe.optimizer.checkpoint;
 
 import io.prefpipe.optimizer.internal.Json;
-import io.prefpipe.optimizer.loss.DpoLoss;
+import io.prefpipe.optimizer.loss.PairwisePreferenceLoss;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.train.TrainingConfig;
 import io.prefpipe.optimizer.train.TrainingResult;
@@ -71,15 +71,17 @@ public record CheckpointManifest(
      *
      * @param name the loss's name, e.g. {@code dpo}
      * @param beta its β
+     * @param parameters its hyperparameters besides β, e.g. {@code epsilon}
      */
-    public record LossSpec(String name, double beta) {
+    public record LossSpec(String name, double beta, Map<String, Double> parameters) {
         public LossSpec {
             Objects.requireNonNull(name, "name");
+            parameters = Collections.unmodifiableMap(new TreeMap<>(parameters));
         }
 
-        /** The spec of a DPO loss. */
-        public static LossSpec of(DpoLoss loss) {
-            return new LossSpec(loss.getName(), loss.beta());
+        /** The spec of a preference loss. */
+        public static LossSpec of(PairwisePreferenceLoss loss) {
+            return new LossSpec(loss.name(), loss.beta(), loss.parameters());
         }
     }
 
@@ -141,8 +143,8 @@ public record CheckpointManifest(
             return this;
         }
 
-        /** Records the DPO loss's name and β. */
-        public Builder setLoss(DpoLoss loss) {
+        /** Records the loss's name, β and other hyperparameters. */
+        public Builder setLoss(PairwisePreferenceLoss loss) {
             this.loss = LossSpec.of(loss);
             return this;
         }

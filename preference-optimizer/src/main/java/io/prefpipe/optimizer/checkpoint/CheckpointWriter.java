@@ -1,20 +1,20 @@
 package io.prefpipe.optimizer.checkpoint;
 
+import io.prefpipe.optimizer.internal.AtomicFiles;
 import io.prefpipe.optimizer.model.PolicyModel;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes checkpoints under a root folder, atomically: everything goes into a hidden sibling folder ({@code
- * .<id>.tmp-*}), which is renamed to {@code <id>} only when complete. Readers (and a crash) see either no checkpoint
- * or a whole one, never a folder without its manifest or with half its parameters. A failed write removes its
- * temporary folder.
+ * Writes checkpoints under a root folder, atomically ({@link AtomicFiles#writeDirectory}): everything goes into a
+ * hidden sibling folder ({@code .<id>.tmp-*}), which is renamed to {@code <id>} only when complete. Readers (and a
+ * crash) see either no checkpoint or a whole one, never a folder without its manifest or with half its parameters. A
+ * failed write removes its temporary folder.
  */
 public final class CheckpointWriter {
 
@@ -43,26 +43,12 @@ public final class CheckpointWriter {
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "checkpoint ids are never reused");
         }
-        Files.createDirectories(root);
-        Path temp = Files.createTempDirectory(root, "." + manifest.checkpointId() + ".tmp-");
-        try {
-            policy.save(temp.resolve(Checkpoint.MODEL_DIR));
-            manifest.write(temp);
-            // a sibling on the same file system, so this is a single rename(2)
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            deleteRecursively(temp);
-            throw e;
-        }
+        AtomicFiles.writeDirectory(target, dir -> {
+            policy.save(dir.resolve(Checkpoint.MODEL_DIR));
+            manifest.write(dir);
+        });
         LOG.info("wrote checkpoint {} trained on snapshot {} to {}", manifest.checkpointId(),
                 manifest.lineage().snapshotId(), target);
         return new Checkpoint(target, manifest);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        ai.djl.util.Utils.deleteQuietly(dir);
-        if (Files.exists(dir)) {
-            LOG.warn("could not remove the temporary checkpoint folder {}", dir);
-        }
     }
 }

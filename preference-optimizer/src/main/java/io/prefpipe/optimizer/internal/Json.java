@@ -44,6 +44,15 @@ public final class Json {
         }
     }
 
+    /** {@code value} as JSON on one line, e.g. a record of a JSON-lines file. */
+    public static String toLine(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     /** Parses a {@code type} from a JSON string. */
     public static <T> T fromString(String json, Class<T> type) {
         try {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.Map;
 
 /**
@@ -28,6 +29,9 @@ import java.util.Map;
  */
 public final class DpoLoss extends Loss implements PairwisePreferenceLoss {
 
+    /** The name in the CLI and manifests. */
+    public static final String NAME = "dpo";
+
     /** The β of the DPO paper's experiments. */
     public static final double DEFAULT_BETA = 0.1;
 
@@ -44,16 +48,13 @@ public final class DpoLoss extends Loss implements PairwisePreferenceLoss {
      * @throws IllegalArgumentException if beta is not finite and positive
      */
     public DpoLoss(double beta) {
-        super("dpo");
-        if (!(beta > 0) || Double.isInfinite(beta)) {
-            throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
-        }
-        this.beta = beta;
+        super(NAME);
+        this.beta = Hyperparameters.requireBeta(beta);
     }
 
     @Override
     public String name() {
-        return "dpo";
+        return NAME;
     }
 
     @Override
@@ -68,13 +69,14 @@ public final class DpoLoss extends Loss implements PairwisePreferenceLoss {
 
     @Override
     public LossOutput compute(PairLogProbs batch) {
-        Output output = compute(batch.policyChosen(), batch.policyRejected(), batch.refChosen(), batch.refRejected());
-        return new LossOutput(output.loss(), output.metrics().asMap());
+        NDArray chosen = batch.chosenLogRatio();
+        NDArray rejected = batch.rejectedLogRatio();
+        return PreferenceStatistics.of(chosen, rejected, beta).output(loss(chosen, rejected));
     }
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return compute(predictions.get(0), predictions.get(1), labels.get(0), labels.get(1)).loss();
+        return loss(predictions.get(0).sub(labels.get(0)), predictions.get(1).sub(labels.get(1)));
     }
 
     /**
@@ -83,24 +85,14 @@ public final class DpoLoss extends Loss implements PairwisePreferenceLoss {
      * @return the scalar loss (differentiable w.r.t. the policy inputs) and the metrics
      */
     public Output compute(NDArray policyChosen, NDArray policyRejected, NDArray refChosen, NDArray refRejected) {
-        NDArray chosenRewards = policyChosen.sub(refChosen).mul(beta);
-        NDArray rejectedRewards = policyRejected.sub(refRejected).mul(beta);
-        // β·h = β·ρ_w − β·ρ_l
-        NDArray loss = Activation.softPlus(chosenRewards.sub(rejectedRewards).neg()).mean();
-        // statistics are read on the host: a handful of floats, no extra graph nodes
-        float[] chosen = chosenRewards.toFloatArray();
-        float[] rejected = rejectedRewards.toFloatArray();
-        double sumChosen = 0;
-        double sumRejected = 0;
-        int correct = 0;
-        for (int i = 0; i < chosen.length; i++) {
-            sumChosen += chosen[i];
-            sumRejected += rejected[i];
-            correct += chosen[i] > rejected[i] ? 1 : 0;
-        }
-        int n = chosen.length;
-        return new Output(loss, new DpoMetrics(loss.getFloat(), sumChosen / n, sumRejected / n, (double) correct / n,
-                (sumChosen - sumRejected) / n));
+        NDArray chosen = policyChosen.sub(refChosen);
+        NDArray rejected = policyRejected.sub(refRejected);
+        NDArray loss = loss(chosen, rejected);
+        return new Output(loss, PreferenceStatistics.of(chosen, rejected, beta).dpoMetrics(loss.getFloat()));
+    }
+
+    private NDArray loss(NDArray chosenLogRatio, NDArray rejectedLogRatio) {
+        return Activation.softPlus(Scalars.mul(chosenLogRatio.sub(rejectedLogRatio), -beta)).mean();
     }
 
     /**

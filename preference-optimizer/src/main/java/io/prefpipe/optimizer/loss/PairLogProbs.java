@@ -1,6 +1,7 @@
 package io.prefpipe.optimizer.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,22 @@ public record PairLogProbs(
         Objects.requireNonNull(refRejected, "refRejected");
         Objects.requireNonNull(chosenTokens, "chosenTokens");
         Objects.requireNonNull(rejectedTokens, "rejectedTokens");
+        Shape shape = policyChosen.getShape();
+        if (shape.dimension() != 1 || shape.size() == 0) {
+            throw new IllegalArgumentException("policyChosen must have shape (B,) with B >= 1, got " + shape);
+        }
+        requireShape("policyRejected", policyRejected, shape);
+        requireShape("refChosen", refChosen, shape);
+        requireShape("refRejected", refRejected, shape);
+        requireShape("chosenTokens", chosenTokens, shape);
+        requireShape("rejectedTokens", rejectedTokens, shape);
+    }
+
+    private static void requireShape(String field, NDArray array, Shape expected) {
+        if (!array.getShape().equals(expected)) {
+            throw new IllegalArgumentException(
+                    field + " must have the shape of policyChosen " + expected + ", got " + array.getShape());
+        }
     }
 
     /** ρ_w = log π_θ(y_w|x) − log π_ref(y_w|x). */

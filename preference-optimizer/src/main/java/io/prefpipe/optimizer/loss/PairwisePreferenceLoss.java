@@ -21,7 +21,9 @@ public interface PairwisePreferenceLoss {
     /**
      * The scalar loss, the mean over the batch's pairs (differentiable w.r.t. the policy arrays), and the batch's
      * statistics under the names the established tools log: {@code loss}, {@code rewards/chosen} (mean β·ρ_w), {@code
-     * rewards/rejected}, {@code rewards/accuracy}, {@code rewards/margin}, {@code kl}, plus loss-specific ones.
+     * rewards/rejected}, {@code rewards/accuracy} (fraction with ρ_w &gt; ρ_l), {@code rewards/margin}, {@code kl}
+     * (mean (ρ_w + ρ_l)/2, an off-policy k1 estimate of KL(π_θ ‖ π_ref) on the data's responses), plus loss-specific
+     * ones.
      */
     LossOutput compute(PairLogProbs batch);
 }

@@ -1,5 +1,6 @@
 package io.prefpipe.optimizer.model;
 
+import io.prefpipe.optimizer.model.tokenizer.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * <p>There is no vocabulary to learn or ship, so any text can be encoded and every checkpoint is compatible with every
  * other one. Stateless and thread-safe.
  */
-public final class ByteTokenizer {
+public final class ByteTokenizer implements Tokenizer {
 
     /** Begin-of-sequence id. */
     public static final int BOS = 256;
@@ -27,7 +28,14 @@ public final class ByteTokenizer {
     /** Number of ids: 256 bytes and 3 special ids. */
     public static final int VOCAB_SIZE = 259;
 
+    /** {@value #VOCAB_SIZE}. */
+    @Override
+    public int vocabularySize() {
+        return VOCAB_SIZE;
+    }
+
     /** The UTF-8 bytes of {@code text} as ids 0..255, without special ids. */
+    @Override
     public int[] encode(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int[] ids = new int[bytes.length];
@@ -43,6 +51,7 @@ public final class ByteTokenizer {
      *
      * @throws IllegalArgumentException if an id is outside 0..{@value #VOCAB_SIZE}-1
      */
+    @Override
     public String decode(int[] ids) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(ids.length);
         for (int id : ids) {

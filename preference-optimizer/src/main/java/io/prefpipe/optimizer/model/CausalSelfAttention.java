@@ -7,23 +7,28 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Multi-head causal self-attention with a fused QKV projection.
  *
  * <pre>
  *   [Q K V] = X W_qkv^T + b_qkv                         X: (B, T, C) → (B, T, 3C), split into heads of width D = C / H
- *   A       = softmax(Q K^T / √D + M)                    Q, K, V: (B, H, T, D);  M: (1, 1, T, T);  A: (B, H, T, T)
+ *   A       = softmax(Q K^T / √D + M)                    Q: (B, H, T, D);  K, V: (B, H, S, D);  A: (B, H, T, S)
  *   Y       = concat_heads(A V) W_o^T + b_o              (B, T, C)
  * </pre>
  *
- * Inputs: {@code X} (B, T, C) and the additive causal mask {@code M} (1, 1, T, T) with 0 where key ≤ query and −∞
- * elsewhere, built once per forward pass by {@link TransformerPolicy}. Output: {@code Y} (B, T, C).
+ * Inputs: {@code X} (B, T, C) and the additive mask {@code M}, broadcastable to (B, 1, T, S), with 0 where a query may
+ * attend to a key and −∞ elsewhere, built once per forward pass by {@link TransformerPolicy}. Without a cache S = T;
+ * with a {@link KvCache}, the keys and values of the T new positions are appended to the S − T cached ones. Output:
+ * {@code Y} (B, T, C).
  */
 final class CausalSelfAttention extends AbstractBlock {
 
@@ -43,8 +48,15 @@ final class CausalSelfAttention extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.get(0);
-        NDArray mask = inputs.get(1);
+        return new NDList(attend(parameterStore, inputs.get(0), inputs.get(1), null, 0, training));
+    }
+
+    /**
+     * The attention output for {@code x} under {@code mask}; with a cache, over the cached positions too, and the new
+     * keys and values are appended to layer {@code layer} of it.
+     */
+    NDArray attend(ParameterStore parameterStore, NDArray x, NDArray mask, KvCache cache, int layer,
+            boolean training) {
         Shape shape = x.getShape();
         long batch = shape.get(0);
         long time = shape.get(1);
@@ -52,19 +64,32 @@ final class CausalSelfAttention extends AbstractBlock {
         long headWidth = width / heads;
 
         NDList qkvHeads = qkv.forward(parameterStore, new NDList(x), training).singletonOrThrow().split(3, 2);
-        // scaling Q rather than the (T, T) scores is cheaper for T > D
-        NDArray q = splitHeads(qkvHeads.get(0), batch, time, headWidth).mul(1.0 / Math.sqrt(headWidth));
+        // scaling Q rather than the (T, S) scores is cheaper for S > D
+        NDArray q = Scalars.mul(splitHeads(qkvHeads.get(0), batch, time, headWidth), 1.0 / Math.sqrt(headWidth));
         NDArray k = splitHeads(qkvHeads.get(1), batch, time, headWidth);
         NDArray v = splitHeads(qkvHeads.get(2), batch, time, headWidth);
+        if (cache != null) {
+            NDList all = cache.append(layer, k, v);
+            k = all.get(0);
+            v = all.get(1);
+        }
 
         NDArray attention = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(3);
         NDArray y = attention.matMul(v).transpose(0, 2, 1, 3).reshape(batch, time, width);
-        return output.forward(parameterStore, new NDList(y), training);
+        return output.forward(parameterStore, new NDList(y), training).singletonOrThrow();
     }
 
     /** (B, T, C) → (B, H, T, D). */
     private NDArray splitHeads(NDArray x, long batch, long time, long headWidth) {
         return x.reshape(batch, time, heads, headWidth).transpose(0, 2, 1, 3);
+    }
+
+    /** Adds this block's parameters under their GPT-2 names ({@code prefix} + {@code c_attn.weight}, ...). */
+    void gpt2Parameters(String prefix, Map<String, Parameter> out) {
+        out.put(prefix + "c_attn.weight", qkv.getParameters().get("weight"));
+        out.put(prefix + "c_attn.bias", qkv.getParameters().get("bias"));
+        out.put(prefix + "c_proj.weight", output.getParameters().get("weight"));
+        out.put(prefix + "c_proj.bias", output.getParameters().get("bias"));
     }
 
     @Override

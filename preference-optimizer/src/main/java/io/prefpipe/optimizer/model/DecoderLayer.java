@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * One pre-LayerNorm Transformer decoder block (as in GPT-2):
@@ -25,13 +26,14 @@ import java.io.IOException;
  * </pre>
  *
  * Inputs: {@code X} (B, T, C) and the causal mask {@code M} (1, 1, T, T). Output: {@code X} (B, T, C). W₁ is (M, C)
- * and W₂ is (C, M), with M the MLP width.
+ * and W₂ is (C, M), with M the MLP width. The GELU variant and the LayerNorm ε come from the {@link PolicyConfig}.
  */
 final class DecoderLayer extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
     private final float dropout;
+    private final GeluVariant gelu;
     private final LayerNorm attentionNorm;
     private final CausalSelfAttention attention;
     private final LayerNorm mlpNorm;
@@ -41,28 +43,49 @@ final class DecoderLayer extends AbstractBlock {
     DecoderLayer(PolicyConfig config) {
         super(VERSION);
         dropout = (float) config.dropout();
-        // axis 2 is the width of (B, T, C); without it LayerNorm normalizes over (T, C)
-        attentionNorm = addChildBlock("attention_norm", LayerNorm.builder().axis(2).build());
+        gelu = config.gelu();
+        attentionNorm = addChildBlock("attention_norm", layerNorm(config));
         attention = addChildBlock("attention", new CausalSelfAttention(config.width(), config.heads()));
-        mlpNorm = addChildBlock("mlp_norm", LayerNorm.builder().axis(2).build());
+        mlpNorm = addChildBlock("mlp_norm", layerNorm(config));
         mlpIn = addChildBlock("mlp_in", Linear.builder().setUnits(config.mlpWidth()).build());
         mlpOut = addChildBlock("mlp_out", Linear.builder().setUnits(config.width()).build());
+    }
+
+    /** A LayerNorm over the width: axis 2 of (B, T, C); without it LayerNorm normalizes over (T, C). */
+    static LayerNorm layerNorm(PolicyConfig config) {
+        return LayerNorm.builder().axis(2).optEpsilon((float) config.layerNormEpsilon()).build();
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.get(0);
-        NDArray mask = inputs.get(1);
+        return new NDList(forward(parameterStore, inputs.get(0), inputs.get(1), null, 0, training));
+    }
 
+    /** The block's output for {@code x}; with a cache, attending to its positions too (see {@link KvCache}). */
+    NDArray forward(ParameterStore parameterStore, NDArray x, NDArray mask, KvCache cache, int layer,
+            boolean training) {
         NDArray a = attentionNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-        a = attention.forward(parameterStore, new NDList(a, mask), training).singletonOrThrow();
+        a = attention.attend(parameterStore, a, mask, cache, layer, training);
         x = x.add(dropout(a, training));
 
         NDArray h = mlpNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         h = mlpIn.forward(parameterStore, new NDList(h), training).singletonOrThrow();
-        h = mlpOut.forward(parameterStore, new NDList(Activation.gelu(h)), training).singletonOrThrow();
-        return new NDList(x.add(dropout(h, training)));
+        h = mlpOut.forward(parameterStore, new NDList(gelu.apply(h)), training).singletonOrThrow();
+        return x.add(dropout(h, training));
+    }
+
+    /** Adds this block's parameters under their GPT-2 names, {@code prefix} + {@code ln_1.weight} and so on. */
+    void gpt2Parameters(String prefix, Map<String, Parameter> out) {
+        out.put(prefix + "ln_1.weight", attentionNorm.getParameters().get("gamma"));
+        out.put(prefix + "ln_1.bias", attentionNorm.getParameters().get("beta"));
+        attention.gpt2Parameters(prefix + "attn.", out);
+        out.put(prefix + "ln_2.weight", mlpNorm.getParameters().get("gamma"));
+        out.put(prefix + "ln_2.bias", mlpNorm.getParameters().get("beta"));
+        out.put(prefix + "mlp.c_fc.weight", mlpIn.getParameters().get("weight"));
+        out.put(prefix + "mlp.c_fc.bias", mlpIn.getParameters().get("bias"));
+        out.put(prefix + "mlp.c_proj.weight", mlpOut.getParameters().get("weight"));
+        out.put(prefix + "mlp.c_proj.bias", mlpOut.getParameters().get("bias"));
     }
 
     private NDArray dropout(NDArray x, boolean training) {

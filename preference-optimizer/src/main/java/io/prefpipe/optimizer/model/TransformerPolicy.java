@@ -20,7 +20,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A decoder-only causal Transformer language model (GPT-2 layout) as a DJL block.
@@ -32,9 +34,15 @@ import java.util.List;
  * </pre>
  *
  * <p>Input: {@code tokens} (B, T) int64 with T ≤ L = context length. Output: {@code logits} (B, T, V) float32, where
- * {@code logits[b, t]} scores token t + 1 given tokens 0..t of row b. The additive mask M (1, 1, T, T) is 0 on and
+ * {@code logits[b, t]} scores token t + 1 given tokens 0..t of row b. With a second input {@code positions} (N,) int64
+ * of flat indices b·T + t, the output is those positions' logits alone, (N, V): the head is the largest matmul of a
+ * GPT-2-sized model, and its softmax over the vocabulary the largest elementwise work, so scoring only the response
+ * tokens of a batch skips what the prompt tokens would cost there. The additive mask M (1, 1, T, T) is 0 on and
  * below the diagonal and −∞ above it, so position t never attends to a later position: right padding cannot change the
  * logits of the positions before it.
+ *
+ * <p>For incremental decoding, {@link #nextTokenLogits} runs new positions against a {@link KvCache} with explicit
+ * position ids and mask, which lets a batch of left-padded prompts decode together.
  *
  * <p>Tying the head to the embedding saves V·C parameters and makes the initial distribution near uniform (both are
  * drawn with σ = 0.02). Persisted metadata (version {@value #VERSION}) records the configuration, and loading parameters
@@ -67,7 +75,7 @@ public final class TransformerPolicy extends AbstractBlock {
         for (int i = 0; i < config.layers(); i++) {
             layers.add(addChildBlock("layer_" + i, new DecoderLayer(config)));
         }
-        finalNorm = addChildBlock("final_norm", LayerNorm.builder().axis(2).build());
+        finalNorm = addChildBlock("final_norm", DecoderLayer.layerNorm(config));
     }
 
     /** The configuration this block was built for. */
@@ -78,9 +86,17 @@ public final class TransformerPolicy extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray tokens = inputs.singletonOrThrow();
-        NDArray embedding = parameterStore.getValue(tokenEmbedding, tokens.getDevice(), training);
-        return Linear.linear(hiddenStates(parameterStore, tokens, training), embedding);
+        NDArray hidden = hiddenStates(parameterStore, inputs.get(0), training);
+        if (inputs.size() > 1) {
+            hidden = hidden.reshape(-1, config.width()).get(inputs.get(1));
+        }
+        return new NDList(head(parameterStore, hidden, training));
+    }
+
+    /** The tied output head: hidden (…, C) → logits (…, V). */
+    private NDArray head(ParameterStore parameterStore, NDArray hidden, boolean training) {
+        NDArray embedding = parameterStore.getValue(tokenEmbedding, hidden.getDevice(), training);
+        return Linear.linear(hidden, embedding).singletonOrThrow();
     }
 
     /**
@@ -97,19 +113,62 @@ public final class TransformerPolicy extends AbstractBlock {
         }
         // every array below derives from `tokens` as first operand, so it lives in the caller's (per-step) manager
         NDManager manager = tokens.getManager();
-        NDArray embedding = parameterStore.getValue(tokenEmbedding, tokens.getDevice(), training);
         NDArray positions = manager.arange(0, (int) time, 1, DataType.INT64);
+        return hiddenStates(parameterStore, tokens, positions, causalMask(manager, (int) time), null, training);
+    }
+
+    /**
+     * The logits of the token after the last of {@code tokens}, computed against and appended to {@code cache}.
+     *
+     * @param tokens (B, T) int64, the positions after the cached ones
+     * @param positions (B, T) int64, each token's position id in its own sequence (left padding shifts them), all
+     *     below the context length
+     * @param mask additive, (B, 1, T, S) with S = cached + T: 0 where a query may attend, −∞ elsewhere
+     * @return (B, V) float32
+     */
+    NDArray nextTokenLogits(ParameterStore parameterStore, NDArray tokens, NDArray positions, NDArray mask,
+            KvCache cache) {
+        long time = tokens.getShape().get(1);
+        NDArray hidden = hiddenStates(parameterStore, tokens, positions, mask, cache, false);
+        NDArray last = hidden.get(":, {}, :", time - 1);
+        return head(parameterStore, last, false);
+    }
+
+    private NDArray hiddenStates(ParameterStore parameterStore, NDArray tokens, NDArray positions, NDArray mask,
+            KvCache cache, boolean training) {
+        NDArray embedding = parameterStore.getValue(tokenEmbedding, tokens.getDevice(), training);
         NDArray x = Embedding.embedding(tokens, embedding, SparseFormat.DENSE).singletonOrThrow()
                 .add(Embedding.embedding(positions, parameterStore.getValue(positionEmbedding, tokens.getDevice(),
                         training), SparseFormat.DENSE).singletonOrThrow());
         if (training && config.dropout() > 0) {
             x = Dropout.dropout(x, (float) config.dropout(), true).singletonOrThrow();
         }
-        NDArray mask = causalMask(manager, (int) time);
-        for (DecoderLayer layer : layers) {
-            x = layer.forward(parameterStore, new NDList(x, mask), training).singletonOrThrow();
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forward(parameterStore, x, mask, cache, i, training);
         }
         return finalNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+    }
+
+    /** A cache for {@link #nextTokenLogits}, one slot per layer, in a sub-manager of {@code manager}. */
+    KvCache newCache(NDManager manager) {
+        return new KvCache(manager, layers.size());
+    }
+
+    /**
+     * Every parameter by its GPT-2 name (see {@link io.prefpipe.optimizer.model.gpt2.Gpt2Weights}): {@code
+     * wte.weight}, {@code wpe.weight}, {@code h.{i}.…}, {@code ln_f.{weight,bias}}. The output head is tied to {@code
+     * wte.weight} and has no entry.
+     */
+    Map<String, Parameter> gpt2Parameters() {
+        Map<String, Parameter> parameters = new LinkedHashMap<>();
+        parameters.put("wte.weight", tokenEmbedding);
+        parameters.put("wpe.weight", positionEmbedding);
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).gpt2Parameters("h." + i + ".", parameters);
+        }
+        parameters.put("ln_f.weight", finalNorm.getParameters().get("gamma"));
+        parameters.put("ln_f.bias", finalNorm.getParameters().get("beta"));
+        return parameters;
     }
 
     /** (1, 1, T, T): 0 where key ≤ query, −∞ where the key is in the query's future. */
@@ -124,7 +183,9 @@ public final class TransformerPolicy extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape tokens = inputShapes[0];
-        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabSize())};
+        return new Shape[] {inputShapes.length > 1
+                ? new Shape(inputShapes[1].get(0), config.vocabSize())
+                : new Shape(tokens.get(0), tokens.get(1), config.vocabSize())};
     }
 
     @Override
@@ -153,6 +214,8 @@ public final class TransformerPolicy extends AbstractBlock {
                     + ", this build reads version " + VERSION);
         }
         readInputShapes(is);
+        // DJL names a block's inputs only when it initializes one, and cannot save a loaded block without the names
+        beforeInitialize(inputShapes);
         int[] expected = shapeFingerprint(config);
         int[] saved = new int[expected.length];
         for (int i = 0; i < saved.length; i++) {

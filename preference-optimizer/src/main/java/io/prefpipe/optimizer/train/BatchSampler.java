@@ -4,16 +4,19 @@ import java.util.Random;
 
 /**
  * Batches of example indices: a seeded shuffle of 0..n−1 consumed in order, reshuffled at each pass, so every example
- * is seen once per pass and a batch may straddle two passes. Batches have min(batchSize, n) distinct indices.
+ * is seen once per pass and a batch may straddle two passes. Batches have min(batchSize, n) indices, distinct unless
+ * the batch straddles two passes. The order depends only on n, the seed and how many indices were drawn before, so
+ * {@link #skipTo} puts a new sampler where an earlier one was: how a resumed run gets its next batch.
  */
-final class BatchSampler {
+public final class BatchSampler {
 
     private final int[] order;
     private final int batchSize;
     private final Random random;
     private int next;
+    private long drawn;
 
-    BatchSampler(int examples, int batchSize, long seed) {
+    public BatchSampler(int examples, int batchSize, long seed) {
         if (examples < 1) {
             throw new IllegalArgumentException("no examples to train on");
         }
@@ -26,7 +29,8 @@ final class BatchSampler {
         shuffle();
     }
 
-    int[] nextBatch() {
+    /** The next min(batchSize, n) distinct indices. */
+    public int[] nextBatch() {
         int[] batch = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {
             if (next == order.length) {
@@ -34,7 +38,30 @@ final class BatchSampler {
             }
             batch[i] = order[next++];
         }
+        drawn += batchSize;
         return batch;
+    }
+
+    /** Indices drawn so far. */
+    public long position() {
+        return drawn;
+    }
+
+    /**
+     * Draws and discards indices up to {@code position}.
+     *
+     * @throws IllegalArgumentException if {@code position} is behind the current one
+     */
+    public void skipTo(long position) {
+        if (position < drawn) {
+            throw new IllegalArgumentException("position must be >= the current " + drawn + ", got " + position);
+        }
+        for (; drawn < position; drawn++) {
+            if (next == order.length) {
+                shuffle();
+            }
+            next++;
+        }
     }
 
     /** Fisher–Yates. */

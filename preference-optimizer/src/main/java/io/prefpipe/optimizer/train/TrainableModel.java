@@ -1,5 +1,7 @@
 package io.prefpipe.optimizer.train;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
 
@@ -18,4 +20,12 @@ public interface TrainableModel {
 
     /** Whether the forward pass draws random numbers while training (dropout), so the engine's generator is seeded. */
     boolean usesDropout();
+
+    /**
+     * Where the parameters live, so training computes there: a GPU when the engine has one. Models that place their
+     * parameters themselves say where; the default is the engine's default device.
+     */
+    default Device device() {
+        return Engine.getInstance().defaultDevice();
+    }
 }

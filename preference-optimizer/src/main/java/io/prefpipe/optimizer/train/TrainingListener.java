@@ -1,7 +1,9 @@
 package io.prefpipe.optimizer.train;
 
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,18 +18,41 @@ public interface TrainingListener {
     /** Called after step {@code progress.step()}. */
     void onStep(TrainingProgress progress);
 
+    /** This listener, then {@code next}, after every step. */
+    default TrainingListener andThen(TrainingListener next) {
+        Objects.requireNonNull(next, "next");
+        return progress -> {
+            onStep(progress);
+            next.onStep(progress);
+        };
+    }
+
     /** Logs at INFO every {@code every} steps and after the last: step, metrics, pace and ETA. */
     static TrainingListener logging(int every) {
+        Logger log = LoggerFactory.getLogger(TrainingListener.class);
+        return every(every, p -> log.info(line(p)));
+    }
+
+    /** Prints to {@code out} every {@code every} steps and after the last: step, metrics, pace and ETA. */
+    static TrainingListener printing(PrintStream out, int every) {
+        Objects.requireNonNull(out, "out");
+        return every(every, p -> out.println(line(p)));
+    }
+
+    private static TrainingListener every(int every, TrainingListener report) {
         if (every < 1) {
             throw new IllegalArgumentException("every must be >= 1, got " + every);
         }
-        Logger log = LoggerFactory.getLogger(TrainingListener.class);
         return p -> {
             if (p.step() % every == 0 || p.step() == p.totalSteps()) {
-                log.info("step {}/{} {} ({} steps/s, eta {}s)", p.step(), p.totalSteps(), format(p.metrics()),
-                        String.format(Locale.ROOT, "%.1f", p.stepsPerSecond()), p.eta().toSeconds());
+                report.onStep(p);
             }
         };
+    }
+
+    private static String line(TrainingProgress p) {
+        return String.format(Locale.ROOT, "step %d/%d %s (%.1f steps/s, eta %ds)", p.step(), p.totalSteps(),
+                format(p.metrics()), p.stepsPerSecond(), p.eta().toSeconds());
     }
 
     private static String format(Map<String, Double> metrics) {

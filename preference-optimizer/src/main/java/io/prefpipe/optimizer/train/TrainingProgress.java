@@ -10,8 +10,10 @@ import java.util.Map;
  *
  * @param step steps done, 1..totalSteps
  * @param totalSteps steps the run will take
- * @param elapsed time since the first step began (reference log-probabilities excluded)
- * @param metrics this step's metrics in a stable order, e.g. {@code loss}, {@code grad_norm}, {@code rewards/accuracy}
+ * @param elapsed training time up to this step (reference log-probabilities excluded; a resumed run counts the time
+ *     before its interruption too)
+ * @param metrics this step's metrics in a stable order, e.g. {@code loss}, {@code rewards/accuracy}, {@code grad_norm},
+ *     {@code learning_rate}
  */
 public record TrainingProgress(int step, int totalSteps, Duration elapsed, Map<String, Double> metrics) {
     public TrainingProgress {

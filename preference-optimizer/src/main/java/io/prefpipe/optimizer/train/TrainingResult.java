@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of a training run.
+ * The outcome of a training run. A resumed run's result covers the whole run, the steps, losses and time before its
+ * interruption included.
  *
- * @param steps optimizer steps taken
+ * @param steps optimizer steps of the run
  * @param losses the loss of every step, in order
  * @param finalMetrics the metrics of the last step
  * @param duration wall time of the steps (reference log-probabilities excluded)

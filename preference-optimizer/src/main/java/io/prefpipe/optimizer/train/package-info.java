@@ -1,8 +1,14 @@
 /**
  * Training loops over a {@link io.prefpipe.optimizer.model.PolicyModel}: {@link
- * io.prefpipe.optimizer.train.SftTrainer} (supervised warm-up) and {@link io.prefpipe.optimizer.train.DpoTrainer}
- * (preference optimization against a frozen reference). Both use AdamW through a DJL {@code Trainer}, draw batches
- * with a seeded shuffle, report every step to a {@link io.prefpipe.optimizer.train.TrainingListener} and return a
- * {@link io.prefpipe.optimizer.train.TrainingResult}.
+ * io.prefpipe.optimizer.train.SftTrainer} (supervised warm-up) and {@link
+ * io.prefpipe.optimizer.train.PreferenceTrainer} (any pairwise preference loss against a frozen reference, whose
+ * log-probabilities are computed once and cached by {@link io.prefpipe.optimizer.train.ReferenceLogProbs}).
+ *
+ * <p>They run on the shared, model-agnostic {@link io.prefpipe.optimizer.train.OptimizationLoop}: micro-batches with
+ * gradient accumulation, global-norm clipping, an {@link io.prefpipe.optimizer.train.AdamW} whose state can be saved,
+ * the rate of a {@link io.prefpipe.optimizer.train.LearningRateSchedule}, a seeded batch order, progress to a {@link
+ * io.prefpipe.optimizer.train.TrainingListener} (e.g. {@link io.prefpipe.optimizer.train.JsonlMetricsListener}), and
+ * {@link io.prefpipe.optimizer.train.TrainingState}s written atomically by a {@link
+ * io.prefpipe.optimizer.train.TrainingStateStore}, from which a run resumes exactly.
  */
 package io.prefpipe.optimizer.train;

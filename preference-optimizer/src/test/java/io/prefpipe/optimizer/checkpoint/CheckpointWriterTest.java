@@ -33,10 +33,14 @@ class CheckpointWriterTest {
     @TempDir Path root;
 
     private static CheckpointManifest manifest(String id) {
+        return manifest(id, CheckpointManifest.LossSpec.of(new DpoLoss(TRAINING.beta())));
+    }
+
+    private static CheckpointManifest manifest(String id, CheckpointManifest.LossSpec loss) {
         return CheckpointManifest.builder()
                 .setCheckpointId(id)
                 .setCreatedTime(Instant.parse("2026-11-28T11:00:00Z"))
-                .setLoss(new DpoLoss(TRAINING.beta()))
+                .setLoss(loss)
                 .setTraining(TRAINING)
                 .setPolicy(TINY)
                 .setResult(new TrainingResult(3, List.of(0.69, 0.6, 0.5), Map.of("loss", 0.5, "rewards/accuracy", 1.0),
@@ -57,7 +61,7 @@ class CheckpointWriterTest {
             CheckpointManifest m = opened.manifest();
             assertThat(m).isEqualTo(manifest("ckpt-1"));
             assertThat(m.seed()).isEqualTo(11);
-            assertThat(m.loss()).isEqualTo(new CheckpointManifest.LossSpec("dpo", 0.2));
+            assertThat(m.loss()).isEqualTo(new CheckpointManifest.LossSpec("dpo", 0.2, Map.of()));
             assertThat(m.result().trainingSeconds()).isEqualTo(1.5);
             assertThat(m.lineage().snapshotId()).isEqualTo("snap-7");
             assertThat(m.lineage().rows()).isEqualTo(15);
@@ -71,6 +75,16 @@ class CheckpointWriterTest {
         assertThat(names(root.resolve("ckpt-1"))).containsExactlyInAnyOrder("manifest.json", "model");
         assertThat(Files.readString(root.resolve("ckpt-1/manifest.json")))
                 .contains("\"sha256\" : \"ab12\"", "\"startOffset\" : 5", "\"createdTime\" : \"2026-11-28T11:00:00Z\"");
+    }
+
+    @Test
+    void write_lossWithParameters_recordsThem() throws Exception {
+        CheckpointManifest.LossSpec robust = new CheckpointManifest.LossSpec("rdpo", 0.2, Map.of("epsilon", 0.15));
+        CheckpointManifest manifest = manifest("ckpt-r", robust);
+        try (PolicyModel policy = PolicyModel.create(TINY, 1)) {
+            new CheckpointWriter(root).write(policy, manifest);
+        }
+        assertThat(Checkpoint.open(root.resolve("ckpt-r")).manifest().loss()).isEqualTo(robust);
     }
 
     @Test

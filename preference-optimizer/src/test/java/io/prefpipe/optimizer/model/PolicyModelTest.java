@@ -173,6 +173,31 @@ class PolicyModelTest {
     }
 
     @Test
+    void create_vocabularySmallerThanTheBytes_isRefused() {
+        PolicyConfig small = TINY.toBuilder().setVocabSize(100).build();
+        assertThatThrownBy(() -> PolicyModel.create(small, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vocabSize").hasMessageContaining("259");
+    }
+
+    @Test
+    void create_runsOnTheEnginesDefaultDevice() {
+        assertThat(policy.device()).isEqualTo(ai.djl.engine.Engine.getInstance().defaultDevice());
+        assertThat(policy.tokenizer()).isInstanceOf(ByteTokenizer.class);
+        assertThat(policy.format()).isEqualTo(SequenceFormat.byteLevel());
+    }
+
+    @Test
+    void encodeIds_framesLikeEncode() {
+        ByteTokenizer bytes = new ByteTokenizer();
+        TokenBatch fromText = policy.encode(List.of(new PromptResponse("ab", "cde")));
+        TokenBatch fromIds = policy.encodeIds(List.of(bytes.encode("ab")), List.of(bytes.encode("cde")));
+        assertThat(fromIds.row(0)).containsExactly(fromText.row(0));
+        assertThat(fromIds.responseStart(0)).isEqualTo(fromText.responseStart(0));
+        assertThatThrownBy(() -> policy.encodeIds(List.of(new int[] {1}), List.of(new int[] {300})))
+                .hasMessageContaining("pair 0").hasMessageContaining("300");
+    }
+
+    @Test
     void sample_invalidArguments_areRefused() {
         assertThatThrownBy(() -> policy.sample(List.of("a"), 0, 1, 1)).hasMessageContaining("maxNewTokens");
         assertThatThrownBy(() -> policy.sample(List.of("a"), 1, -1, 1)).hasMessageContaining("temperature");

@@ -1,6 +1,7 @@
 package io.prefpipe.optimizer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,22 @@ class BatchSamplerTest {
         for (int i = 0; i < 8; i++) {
             assertThat(a.nextBatch()).containsExactly(b.nextBatch());
         }
+    }
+
+    @Test
+    void skipTo_positionOfAnother_continuesWithItsBatches() {
+        BatchSampler original = new BatchSampler(7, 3, 9);
+        for (int i = 0; i < 4; i++) {
+            original.nextBatch();
+        }
+        assertThat(original.position()).isEqualTo(12);
+        BatchSampler resumed = new BatchSampler(7, 3, 9);
+        resumed.skipTo(original.position());
+        for (int i = 0; i < 5; i++) {
+            assertThat(resumed.nextBatch()).containsExactly(original.nextBatch());
+        }
+        assertThatThrownBy(() -> resumed.skipTo(3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("position");
     }
 
     @Test

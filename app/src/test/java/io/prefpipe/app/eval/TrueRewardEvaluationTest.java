@@ -1,4 +1,4 @@
-package io.prefpipe.app.demo;
+package io.prefpipe.app.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.prefpipe.app.demo;
+package io.prefpipe.app.eval;
 
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
 import io.prefpipe.optimizer.model.PolicyModel;
@@ -11,7 +11,7 @@ import java.util.List;
  * <p>The win rate of policy A against policy B pairs A's i-th sample with B's i-th sample for the same prompt and
  * counts A's wins, with ties as half a win: win rate = (#[r*(a) &gt; r*(b)] + ½·#[r*(a) = r*(b)]) / n.
  */
-final class TrueRewardEvaluation {
+public final class TrueRewardEvaluation {
     private final SyntheticWorld world;
     private final List<String> prompts;
     private final int maxNewTokens;
@@ -24,7 +24,7 @@ final class TrueRewardEvaluation {
      * @param maxNewTokens sampling budget per response
      * @param temperature sampling temperature
      */
-    TrueRewardEvaluation(SyntheticWorld world, List<String> heldOutPrompts, int samplesPerPrompt, int maxNewTokens,
+    public TrueRewardEvaluation(SyntheticWorld world, List<String> heldOutPrompts, int samplesPerPrompt, int maxNewTokens,
             double temperature) {
         this.world = world;
         List<String> p = new ArrayList<>();
@@ -39,12 +39,12 @@ final class TrueRewardEvaluation {
     }
 
     /** Responses of {@code policy} to every evaluation prompt, reproducible by seed. */
-    List<String> sample(PolicyModel policy, long seed) {
+    public List<String> sample(PolicyModel policy, long seed) {
         return policy.sample(prompts, maxNewTokens, temperature, seed);
     }
 
     /** Mean r* of responses to the evaluation prompts, in order. */
-    double meanReward(List<String> responses) {
+    public double meanReward(List<String> responses) {
         double sum = 0;
         for (int i = 0; i < responses.size(); i++) {
             sum += world.reward(prompts.get(i), responses.get(i));
@@ -53,7 +53,7 @@ final class TrueRewardEvaluation {
     }
 
     /** The win rate of {@code a} against {@code b}; see the class comment. */
-    double winRate(List<String> a, List<String> b) {
+    public double winRate(List<String> a, List<String> b) {
         if (a.size() != prompts.size() || b.size() != prompts.size()) {
             throw new IllegalArgumentException("need " + prompts.size() + " responses on each side, got " + a.size()
                     + " and " + b.size());
@@ -66,20 +66,20 @@ final class TrueRewardEvaluation {
     }
 
     /** 1 if {@code a} has the higher true reward than {@code b} for {@code prompt}, ½ if equal, else 0. */
-    static double credit(SyntheticWorld world, String prompt, String a, String b) {
+    public static double credit(SyntheticWorld world, String prompt, String a, String b) {
         int c = Double.compare(world.reward(prompt, a), world.reward(prompt, b));
         return c > 0 ? 1 : c == 0 ? 0.5 : 0;
     }
 
-    String prompt(int i) {
+    public String prompt(int i) {
         return prompts.get(i);
     }
 
-    double reward(int i, String response) {
+    public double reward(int i, String response) {
         return world.reward(prompts.get(i), response);
     }
 
-    int size() {
+    public int size() {
         return prompts.size();
     }
 }
