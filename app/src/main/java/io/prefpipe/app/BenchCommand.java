@@ -5,6 +5,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.prefpipe.app.bench.TorchDpoStep;
 import io.prefpipe.labeling.crowd.DawidSkeneScaleBenchmark;
 import io.prefpipe.optimizer.bench.DpoStepBenchmark;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,8 @@ final class BenchCommand implements Runnable {
             description = "One DPO optimizer step (16 pairs; forward, backward, clipping, AdamW) of the default policy"
                     + " and of a ~10M-parameter GPT-2 configuration (128 tokens per sequence): pairs/s, tokens/s,"
                     + " matmul FLOP/s against the fp32 GEMM peak measured in the same run, and the same step in plain"
-                    + " PyTorch side by side where python3 has torch.")
+                    + " PyTorch side by side where python3 has torch, its steps taken in turn with DJL's so that both"
+                    + " see the same load. Step times are wall-clock medians, with the thread's CPU time alongside.")
     static final class Train implements Callable<Integer> {
         private static final double TARGET_RATIO = 1.2;
         private static final double TARGET_PEAK_FRACTION = 0.5;
@@ -89,6 +92,10 @@ final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(),
                         "--steps must be odd and positive, so that the median is one step's time, got " + steps);
             }
+            if (warmups < 0 || gemmSize < 1 || gemmRuns < 1) {
+                throw new ParameterException(spec.commandLine(), "--warmups must be >= 0 and --gemm-size and"
+                        + " --gemm-runs >= 1, got " + warmups + ", " + gemmSize + " and " + gemmRuns);
+            }
             Engine engine = Engine.getInstance();
             // asked of the loaded engine rather than read from the launcher's setting, so a mismatch shows
             int threads = JniUtils.getNumThreads();
@@ -102,38 +109,58 @@ final class BenchCommand implements Runnable {
             }
             List<DpoStepBenchmark.Config> configs = DpoStepBenchmark.standardConfigs(warmups, steps);
             List<DpoStepBenchmark.Result> djl = new ArrayList<>();
-            List<TorchDpoStep.Result> baseline = new ArrayList<>();
-            double peak = djlGemm;
+            List<Baseline> baselines = new ArrayList<>();
             for (DpoStepBenchmark.Config config : configs) {
-                System.out.printf(Locale.ROOT, "running %s: %d warm-up + %d timed steps in DJL%s ...%n",
-                        config.name(), config.warmups(), config.steps(), torch.isPresent() ? ", then in PyTorch" : "");
-                djl.add(DpoStepBenchmark.run(config));
-                if (torch.isPresent()) {
-                    TorchDpoStep.Result t = torch.get().run(config, threads, gemmSize, gemmRuns);
-                    baseline.add(t);
-                    peak = Math.max(peak, t.gemmFlopsPerSecond());
+                System.out.printf(Locale.ROOT, "running %s: %d warm-up + %d timed steps%s ...%n", config.name(),
+                        config.warmups(), config.steps(), torch.isPresent() ? " each, DJL and PyTorch in turn" : "");
+                if (torch.isEmpty()) {
+                    djl.add(DpoStepBenchmark.run(config));
+                    continue;
+                }
+                try (TorchDpoStep.Session session = torch.get().start(config, threads)) {
+                    List<double[]> torchSteps = new ArrayList<>();
+                    djl.add(DpoStepBenchmark.run(config, () -> torchSteps.add(step(session))));
+                    List<double[]> timed = torchSteps.subList(config.warmups(), torchSteps.size());
+                    baselines.add(new Baseline(session.version(), session.threads(), session.parameters(),
+                            new DpoStepBenchmark.StepTimes(timed.stream().mapToDouble(t -> t[0]).toArray(),
+                                    timed.stream().mapToDouble(t -> t[1]).toArray()),
+                            session.gemmFlopsPerSecond(gemmSize, gemmRuns)));
                 }
             }
 
+            double peak = djlGemm;
             System.out.printf(Locale.ROOT, "%nfp32 GEMM %d x %d, best of %d: DJL %.1f GFLOP/s", gemmSize, gemmSize,
                     gemmRuns, djlGemm / 1e9);
-            for (TorchDpoStep.Result t : baseline) {
-                System.out.printf(Locale.ROOT, ", PyTorch %.1f GFLOP/s", t.gemmFlopsPerSecond() / 1e9);
+            for (Baseline baseline : baselines) {
+                System.out.printf(Locale.ROOT, ", PyTorch %.1f GFLOP/s", baseline.gemmFlopsPerSecond() / 1e9);
+                peak = Math.max(peak, baseline.gemmFlopsPerSecond());
             }
             System.out.printf(Locale.ROOT, "; peak (the best) %.1f GFLOP/s%n", peak / 1e9);
-            if (!baseline.isEmpty()) {
-                TorchDpoStep.Result first = baseline.get(0);
+            if (!baselines.isEmpty()) {
+                Baseline first = baselines.get(0);
                 System.out.printf(Locale.ROOT, "PyTorch: torch %s via %s, %d intra-op thread(s)%s%n", first.version(),
                         python, first.threads(), first.threads() == threads ? "" : " -- NOT the same as DJL's "
                                 + threads + ", the comparison is unfair");
             }
             for (int i = 0; i < configs.size(); i++) {
-                print(djl.get(i), baseline.isEmpty() ? null : baseline.get(i), peak);
+                print(djl.get(i), baselines.isEmpty() ? null : baselines.get(i), peak);
             }
             return 0;
         }
 
-        private static void print(DpoStepBenchmark.Result djl, TorchDpoStep.Result torch, double peak) {
+        /** What the PyTorch step measured. */
+        private record Baseline(String version, int threads, long parameters, DpoStepBenchmark.StepTimes times,
+                double gemmFlopsPerSecond) {}
+
+        private static double[] step(TorchDpoStep.Session session) {
+            try {
+                return session.step();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the PyTorch step failed", e);
+            }
+        }
+
+        private static void print(DpoStepBenchmark.Result djl, Baseline torch, double peak) {
             DpoStepBenchmark.Config config = djl.config();
             System.out.printf(Locale.ROOT, "%n%s, %d pairs x %d tokens, %d timed steps%n", config.name(),
                     config.pairs(), config.tokens(), config.steps());
@@ -151,11 +178,13 @@ final class BenchCommand implements Runnable {
                         ratio, djl.times().medianCpu() / torch.times().medianCpu(), TARGET_RATIO,
                         ratio <= TARGET_RATIO ? "met" : "NOT met");
             }
-            double fraction = djl.matmulFlopsPerStep() / djl.times().medianWall() / peak;
-            System.out.printf(Locale.ROOT, "  DJL matmul rate: %.2f of the GEMM peak (target >= %.1f: %s)%s%n",
-                    fraction, TARGET_PEAK_FRACTION, fraction >= TARGET_PEAK_FRACTION ? "met" : "NOT met",
-                    torch == null ? "" : String.format(Locale.ROOT, "; PyTorch's: %.2f",
-                            djl.matmulFlopsPerStep() / torch.times().medianWall() / peak));
+            double flops = djl.matmulFlopsPerStep();
+            double fraction = flops / djl.times().medianWall() / peak;
+            System.out.printf(Locale.ROOT, "  matmul rate, fraction of the GEMM peak: DJL %.2f (%.2f by CPU time)%s;"
+                            + " DJL's target >= %.1f: %s%n", fraction, flops / djl.times().medianCpu() / peak,
+                    torch == null ? "" : String.format(Locale.ROOT, ", PyTorch %.2f (%.2f by CPU time)",
+                            flops / torch.times().medianWall() / peak, flops / torch.times().medianCpu() / peak),
+                    TARGET_PEAK_FRACTION, fraction >= TARGET_PEAK_FRACTION ? "met" : "NOT met");
         }
 
         private static void row(String engine, DpoStepBenchmark.StepTimes times, DpoStepBenchmark.Config config,

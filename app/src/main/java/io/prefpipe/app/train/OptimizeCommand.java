@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
             "checkpoint with its lineage (snapshot, base model, loss, config, metrics).",
             "  dpo, cdpo (--epsilon = label smoothing), rdpo (--epsilon = flip rate; default: the snapshot's",
             "  estimate), ipo (length-normalised unless --ipo-summed), hinge, rpo (--alpha): offline, on the pairs;",
-            "  lipo: LiPO-lambda on the lists the pairs form per prompt (label = wins of each response);",
+            "  lipo: LiPO-lambda on the lists the pairs form per prompt (label = wins of each response; --max-list-size);",
             "  nash-md: online, samples its own responses for the snapshot's prompts, judged by --reward-model.",
             "A held-out part of the pairs (--held-out, split by --seed) is never trained on; `prefpipe eval` uses",
             "the same split."
@@ -87,6 +87,9 @@ public final class OptimizeCommand implements Callable<Integer> {
 
     @Option(names = "--held-out", description = "Fraction of pairs held out of training (default: ${DEFAULT-VALUE}).")
     double heldOut = 0.1;
+
+    @Option(names = "--max-list-size", description = "lipo: most responses per list (default: ${DEFAULT-VALUE}).")
+    int maxListSize = 8;
 
     @Option(names = "--reward-model", description = "nash-md: reward model whose sigma(r(y) - r(y')) is the"
             + " preference model.")
@@ -146,7 +149,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             TrainingConfig config;
             if (name.equals(LipoLambdaLoss.NAME)) {
                 config = training.toConfig(beta, 200);
-                List<RankedExample> lists = RankedExample.fromPairs(split.train());
+                List<RankedExample> lists = RankedExample.fromPairs(split.train(), maxListSize);
                 System.out.printf(Locale.ROOT, "lipo: %,d lists from the training pairs%n", lists.size());
                 LipoLambdaLoss lipo = new LipoLambdaLoss(beta);
                 result = new ListwiseTrainer(lipo, config, listener).train(policy, ref, lists);

@@ -3,8 +3,12 @@
 It mirrors prefpipe's TransformerPolicy op for op (learned positions, pre-LayerNorm blocks, fused QKV projection,
 explicit masked softmax attention, GELU MLP, output head tied to the token embedding and run only on the scored
 positions), the DPO loss against precomputed reference log-probabilities, global-norm gradient clipping and AdamW, on
-the same shapes and with the same number of intra-op threads. Usage: python3 torch_dpo_step.py '<json config>';
-prints one JSON line.
+the same shapes and with the same number of intra-op threads.
+
+Usage: python3 torch_dpo_step.py '<json config>'. It builds the model, prints one JSON line (torch version, threads,
+parameter count), then answers each line on stdin with one JSON line: "step" takes one optimizer step and prints its
+wall and thread CPU seconds; "gemm <n> <runs>" prints the best fp32 FLOP/s of that many n x n products. The caller
+alternates these steps with its own, so both run under the same load of a shared machine.
 """
 import json
 import math
@@ -87,32 +91,30 @@ def main():
         optimizer.step()
         return loss.item()
 
-    for _ in range(cfg["warmup"]):
-        step()
-    # thread time, as on the JVM side: with one intra-op thread the step computes on this thread
-    wall, cpu = [], []
-    for _ in range(cfg["steps"]):
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        step()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.thread_time() - start_cpu)
+    def reply(**fields):
+        print(json.dumps(fields), flush=True)
 
-    n = cfg["gemm"]
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    a @ b
-    gemm = []
-    for _ in range(cfg["gemm_runs"]):
-        start = time.perf_counter()
-        a @ b
-        gemm.append(time.perf_counter() - start)
-    print(json.dumps({
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "parameters": sum(p.numel() for p in policy.parameters()),
-        "wall_seconds": wall,
-        "cpu_seconds": cpu,
-        "gemm_flops": 2.0 * n ** 3 / min(gemm),
-    }))
+    reply(torch=torch.__version__, threads=torch.get_num_threads(),
+          parameters=sum(p.numel() for p in policy.parameters()))
+    for line in sys.stdin:
+        command = line.split()
+        if command == ["step"]:
+            # thread time, as on the JVM side: with one intra-op thread the step computes on this thread
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            step()
+            reply(wall_seconds=time.perf_counter() - start, cpu_seconds=time.thread_time() - start_cpu)
+        elif len(command) == 3 and command[0] == "gemm":
+            n, runs = int(command[1]), int(command[2])
+            a, b = torch.randn(n, n), torch.randn(n, n)
+            a @ b
+            best = math.inf
+            for _ in range(runs):
+                start = time.perf_counter()
+                a @ b
+                best = min(best, time.perf_counter() - start)
+            reply(gemm_flops=2.0 * n ** 3 / best)
+        else:
+            raise ValueError("unknown command: " + line)
 
 
 if __name__ == "__main__":

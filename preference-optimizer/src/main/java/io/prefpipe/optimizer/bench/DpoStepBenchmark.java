@@ -125,6 +125,14 @@ public final class DpoStepBenchmark {
 
     /** Runs the warm-up and timed steps of {@code config}. */
     public static Result run(Config config) {
+        return run(config, () -> {});
+    }
+
+    /**
+     * Runs the warm-up and timed steps of {@code config}, and {@code betweenSteps} after each step, outside the
+     * timing: e.g. another implementation's step, so that the two alternate under the same load.
+     */
+    public static Result run(Config config, Runnable betweenSteps) {
         int rows = 2 * config.pairs();
         int width = config.tokens() - 1;
         Random random = new Random(config.seed());
@@ -169,8 +177,9 @@ public final class DpoStepBenchmark {
                         wall[timed - 1] = (nowWall - lastWall) / 1e9;
                         cpu[timed - 1] = (nowCpu - lastCpu) / 1e9;
                     }
-                    lastWall = nowWall;
-                    lastCpu = nowCpu;
+                    betweenSteps.run();
+                    lastWall = System.nanoTime();
+                    lastCpu = threads.getCurrentThreadCpuTime();
                 }
             };
             loop.run(config.warmups() + config.steps(), () -> (manager, trainer) -> {

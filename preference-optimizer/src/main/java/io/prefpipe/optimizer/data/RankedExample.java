@@ -61,11 +61,18 @@ public record RankedExample(String listId, String prompt, List<String> responses
 
     /**
      * The lists a set of pairs forms: per prompt (in order of first appearance), its distinct responses (in order of
-     * first appearance), each graded by the number of pairs it was chosen in. Prompts with a single pair still give a
-     * list of two (grades 1 and 0); the pairs a list implies ({@link #pairs()}) then compare each response with those
-     * it won against more often, a transitive completion of the observed preferences.
+     * first appearance), each graded by the number of pairs it was chosen in, cut into lists of at most {@code
+     * maxSize} responses so that a step's cost stays bounded when a prompt has many responses. Lists with fewer than
+     * two responses, or whose grades are all equal, say nothing and are left out. The pairs a list implies ({@link
+     * #pairs()}) compare each response with those it won against more often: a transitive completion of the observed
+     * preferences.
+     *
+     * @throws IllegalArgumentException if maxSize &lt; 2
      */
-    public static List<RankedExample> fromPairs(List<PreferenceExample> pairs) {
+    public static List<RankedExample> fromPairs(List<PreferenceExample> pairs, int maxSize) {
+        if (maxSize < 2) {
+            throw new IllegalArgumentException("maxSize must be >= 2, got " + maxSize);
+        }
         Map<String, Map<String, Double>> wins = new LinkedHashMap<>();
         for (PreferenceExample pair : pairs) {
             Map<String, Double> grades = wins.computeIfAbsent(pair.prompt(), p -> new LinkedHashMap<>());
@@ -74,10 +81,13 @@ public record RankedExample(String listId, String prompt, List<String> responses
         }
         List<RankedExample> lists = new ArrayList<>();
         for (Map.Entry<String, Map<String, Double>> prompt : wins.entrySet()) {
-            Map<String, Double> grades = prompt.getValue();
-            if (grades.size() >= 2) {
-                lists.add(new RankedExample("prompt-" + lists.size(), prompt.getKey(), List.copyOf(grades.keySet()),
-                        List.copyOf(grades.values())));
+            List<String> responses = List.copyOf(prompt.getValue().keySet());
+            for (int from = 0; from < responses.size(); from += maxSize) {
+                List<String> chunk = responses.subList(from, Math.min(responses.size(), from + maxSize));
+                List<Double> grades = chunk.stream().map(prompt.getValue()::get).toList();
+                if (chunk.size() >= 2 && grades.stream().distinct().count() > 1) {
+                    lists.add(new RankedExample("prompt-" + lists.size(), prompt.getKey(), chunk, grades));
+                }
             }
         }
         return lists;

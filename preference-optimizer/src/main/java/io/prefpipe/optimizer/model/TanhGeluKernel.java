@@ -19,8 +19,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * GELU's tanh approximation as PyTorch's own kernel, {@code torch.gelu(x, approximate="tanh")}, which DJL's API does
  * not reach: its {@code gelu} is the exact one. Spelled out in DJL ops the approximation takes eight elementwise passes
- * forward and about twice that backward, each allocating an activation-sized array; in a GPT-2-shaped MLP that cost
- * more than all the block's matmuls. The fused kernel is one pass each way, and is what PyTorch runs for it.
+ * forward and about twice that backward, each allocating an activation-sized array; in a GPT-2-shaped block that took
+ * about as long as all the block's matmuls together. The fused kernel is one pass each way, and is what PyTorch runs for it.
  *
  * <p>The kernel is reached through a one-method TorchScript module that this class writes in memory (the archive
  * layout of {@code torch.jit.save}: the method's source, the pickled module object, no tensors) and loads once per

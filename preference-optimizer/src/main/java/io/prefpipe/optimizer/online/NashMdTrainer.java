@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * Sampling runs outside the gradient collector, so only the re-scoring pass is differentiated. Samples with no
- * response tokens to score (an empty response under the CONCATENATED format, which adds no EOS) are left out of the step (counted in the {@code empty_samples} metric). Prompts come in
- * batches of a seeded shuffle and each step samples with seeds derived from the run's seed and the step, so a run
- * reproduces from its seed.
+ * response tokens to score (an empty response under the CONCATENATED format, which adds no EOS) are left out of the
+ * step and counted in the {@code empty_samples} metric. Prompts come in batches of a seeded shuffle and each step
+ * samples with seeds derived from the run's seed and the step, so a run reproduces from its seed.
  */
 public final class NashMdTrainer {
 

@@ -278,7 +278,13 @@ public final class OptimizationLoop implements AutoCloseable {
                 gradient.attach(manager);
                 gradients.put(name, gradient);
             });
-            metrics.put("grad_norm", clip(gradients.values()));
+            double norm = clip(gradients.values());
+            if (!Double.isFinite(norm)) {
+                // refusing the update keeps the parameters as they were: a NaN step would corrupt every one of them
+                throw new IllegalStateException("the gradient norm is " + norm + " at step " + step + " (loss "
+                        + metrics.get("loss") + "); the update was not applied");
+            }
+            metrics.put("grad_norm", norm);
             optimizer.step(learningRate, weights, gradients);
         }
         metrics.put("learning_rate", learningRate);

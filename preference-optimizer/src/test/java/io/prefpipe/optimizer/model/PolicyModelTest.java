@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +38,41 @@ class PolicyModelTest {
     @AfterAll
     static void closePolicy() {
         policy.close();
+    }
+
+    @Test
+    void tokenLogProbs_headOnResponseTokensOnly_sameValuesAndGradientsAsTheFullHead() {
+        PolicyModel tanh = PolicyModel.create(TINY.toBuilder().setGelu(GeluVariant.TANH).build(), 11);
+        List<PromptResponse> pairs = List.of(new PromptResponse("a prompt", "an answer"),
+                new PromptResponse("another, longer prompt", "ok"), new PromptResponse("", "only a response"));
+        try (tanh; Trainer trainer = tanh.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
+            float[][] scoredOnly = valuesAndGradients(trainer, pairs,
+                    (manager, arrays) -> tanh.tokenLogProbs(trainer, arrays));
+            float[][] fullHead = valuesAndGradients(trainer, pairs, (manager, arrays) -> trainer
+                    .forward(new NDList(arrays.get(0))).singletonOrThrow().logSoftmax(2)
+                    .gather(arrays.get(1).expandDims(2), 2).squeeze(2).mul(arrays.get(2)));
+            for (int i = 0; i < fullHead.length; i++) {
+                assertThat(scoredOnly[i]).as("array %d", i).containsExactly(fullHead[i], within(1e-5f));
+            }
+        }
+    }
+
+    /** The per-token log-probabilities, then every parameter's gradient of a weighted sum of them. */
+    private static float[][] valuesAndGradients(Trainer trainer, List<PromptResponse> pairs,
+            BiFunction<NDManager, NDList, NDArray> tokenLogProbs) {
+        List<float[]> arrays = new ArrayList<>();
+        try (NDManager manager = trainer.getManager().newSubManager();
+                GradientCollector collector = trainer.newGradientCollector()) {
+            NDArray logProbs = tokenLogProbs.apply(manager, policy.encode(pairs).toArrays(manager));
+            arrays.add(logProbs.toFloatArray());
+            collector.backward(logProbs.sum(new int[] {1}).mul(manager.create(new float[] {1, -2, 0.5f})).sum());
+        }
+        for (Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
+            NDArray gradient = parameter.getArray().getGradient();
+            arrays.add(gradient.toFloatArray());
+            gradient.subi(gradient);
+        }
+        return arrays.toArray(float[][]::new);
     }
 
     @Test
