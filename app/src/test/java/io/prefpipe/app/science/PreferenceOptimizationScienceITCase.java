@@ -6,13 +6,17 @@ import io.prefpipe.app.eval.SyntheticPreferences;
 import io.prefpipe.app.eval.TrueRewardEvaluation;
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
 import io.prefpipe.optimizer.data.PreferenceExample;
+import io.prefpipe.optimizer.data.RankedExample;
 import io.prefpipe.optimizer.loss.DpoLoss;
+import io.prefpipe.optimizer.loss.LipoLambdaLoss;
 import io.prefpipe.optimizer.loss.RobustDpoLoss;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.model.PolicyModel;
+import io.prefpipe.optimizer.train.ListwiseTrainer;
 import io.prefpipe.optimizer.train.PreferenceTrainer;
 import io.prefpipe.optimizer.train.SftTrainer;
 import io.prefpipe.optimizer.train.TrainingConfig;
+import io.prefpipe.optimizer.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +66,25 @@ class PreferenceOptimizationScienceITCase {
         List<PreferenceExample> pairs = DATA.pairs(STEPS * 16, 0.0, 12);
         double dpo = winRate("DPO, true labels", (policy, reference) ->
                 new PreferenceTrainer(new DpoLoss(BETA), config(16)).train(policy, reference, pairs));
+        assertThat(dpo).isGreaterThan(0.6);
+    }
+
+    /**
+     * Same steps and sequences per step (8 lists of 4 = 16 pairs of 2): LiPO sees each of 4,800 lists once, DPO a
+     * third of the 28,800 pairs they imply. Both must raise the win rate well above 0.5. The issue also asks LiPO to
+     * be at least as good as DPO here, which this world does not bear out: measured LiPO 0.745 against DPO 0.784 on
+     * 864 samples each (0.740 against 0.742 on 576 while tuning), so that comparison is printed, not asserted.
+     */
+    @Test
+    void lipo_onRankedLists_raisesTheWinRateLikeDpoOnTheirPairs() throws IOException {
+        List<RankedExample> lists = DATA.rankedLists(4800, 4, 13);
+        List<PreferenceExample> pairs = lists.stream().flatMap(l -> l.pairs().stream()).toList();
+        double dpo = winRate("DPO on the lists' pairs", (policy, reference) ->
+                new PreferenceTrainer(new DpoLoss(BETA), config(16)).train(policy, reference, pairs));
+        double lipo = winRate("LiPO-lambda on the lists", (policy, reference) ->
+                new ListwiseTrainer(new LipoLambdaLoss(BETA), config(8), TrainingListener.NONE)
+                        .train(policy, reference, lists));
+        assertThat(lipo).isGreaterThan(0.6);
         assertThat(dpo).isGreaterThan(0.6);
     }
 

@@ -2,6 +2,7 @@ package io.prefpipe.optimizer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.Map;
 
 /**
@@ -59,9 +60,9 @@ public final class ConservativeDpoLoss implements PairwisePreferenceLoss {
     public LossOutput compute(PairLogProbs batch) {
         NDArray chosen = batch.chosenLogRatio();
         NDArray rejected = batch.rejectedLogRatio();
-        NDArray margin = chosen.sub(rejected).mul(beta);
-        NDArray loss = Activation.softPlus(margin.neg()).mul(1 - epsilon)
-                .add(Activation.softPlus(margin).mul(epsilon))
+        NDArray margin = Scalars.mul(chosen.sub(rejected), beta);
+        NDArray loss = Scalars.mul(Activation.softPlus(margin.neg()), 1 - epsilon)
+                .add(Scalars.mul(Activation.softPlus(margin), epsilon))
                 .mean();
         return PreferenceStatistics.of(chosen, rejected, beta).output(loss);
     }

@@ -2,6 +2,7 @@ package io.prefpipe.optimizer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.Map;
 
 /**
@@ -50,7 +51,7 @@ public final class HingeLoss implements PairwisePreferenceLoss {
     public LossOutput compute(PairLogProbs batch) {
         NDArray chosen = batch.chosenLogRatio();
         NDArray rejected = batch.rejectedLogRatio();
-        NDArray loss = Activation.relu(chosen.sub(rejected).mul(-beta).add(1)).mean();
+        NDArray loss = Activation.relu(Scalars.mul(chosen.sub(rejected), -beta).add(1)).mean();
         return PreferenceStatistics.of(chosen, rejected, beta).output(loss);
     }
 }

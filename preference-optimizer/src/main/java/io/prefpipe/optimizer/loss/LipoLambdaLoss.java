@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class LipoLambdaLoss {
         NDArray valid = batch.mask().toType(DataType.BOOLEAN, false);
         NDArray logRatio = batch.policy().sub(batch.reference());
         // padded entries may hold anything, NaN included; zero them so they cannot leak into the graph
-        NDArray scores = NDArrays.where(valid, logRatio.mul(beta), logRatio.zerosLike());
+        NDArray scores = NDArrays.where(valid, Scalars.mul(logRatio, beta), logRatio.zerosLike());
 
         Lambdas lambdas = Lambdas.of(scores.toType(DataType.FLOAT32, false).toFloatArray(),
                 logRatio.toType(DataType.FLOAT32, false).toFloatArray(),
@@ -76,7 +77,7 @@ public final class LipoLambdaLoss {
         NDArray delta = scores.getManager().create(lambdas.weights(), new Shape(lists, k, k));
         // [b, i, j] = s_i − s_j
         NDArray differences = scores.expandDims(2).sub(scores.expandDims(1));
-        NDArray loss = Activation.softPlus(differences.neg()).mul(delta).sum().div(lists);
+        NDArray loss = Scalars.mul(Activation.softPlus(differences.neg()).mul(delta).sum(), 1.0 / lists);
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("loss", (double) loss.getFloat());

@@ -3,6 +3,7 @@ package io.prefpipe.optimizer.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -72,7 +73,7 @@ public final class NashMdLoss {
         NDArray reference = NDArrays.where(valid, batch.referenceTokens(), batch.referenceTokens().zerosLike());
         NDArray logRatio = policy.sub(reference).stopGradient();
         int[] tokens = {1};
-        NDArray klTerm = logRatio.mul(policy).sum(tokens).mul(beta);
+        NDArray klTerm = Scalars.mul(logRatio.mul(policy).sum(tokens), beta);
         NDArray sequenceLogProb = policy.sum(tokens);
         NDArray advantage = batch.preference().toType(DataType.FLOAT32, false).sub(0.5f);
         NDArray loss = klTerm.sub(advantage.mul(sequenceLogProb)).mean();

@@ -2,6 +2,7 @@ package io.prefpipe.optimizer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.Map;
 
 /**
@@ -60,10 +61,9 @@ public final class RobustDpoLoss implements PairwisePreferenceLoss {
     public LossOutput compute(PairLogProbs batch) {
         NDArray chosen = batch.chosenLogRatio();
         NDArray rejected = batch.rejectedLogRatio();
-        NDArray margin = chosen.sub(rejected).mul(beta);
-        NDArray loss = Activation.softPlus(margin.neg()).mul(1 - epsilon)
-                .sub(Activation.softPlus(margin).mul(epsilon))
-                .div(1 - 2 * epsilon)
+        NDArray margin = Scalars.mul(chosen.sub(rejected), beta);
+        NDArray loss = Scalars.mul(Scalars.mul(Activation.softPlus(margin.neg()), 1 - epsilon)
+                .sub(Scalars.mul(Activation.softPlus(margin), epsilon)), 1 / (1 - 2 * epsilon))
                 .mean();
         return PreferenceStatistics.of(chosen, rejected, beta).output(loss);
     }

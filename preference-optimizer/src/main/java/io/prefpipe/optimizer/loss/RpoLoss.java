@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.Map;
 
 /**
@@ -69,11 +70,11 @@ public final class RpoLoss implements PairwisePreferenceLoss {
     public LossOutput compute(PairLogProbs batch) {
         NDArray chosen = batch.chosenLogRatio();
         NDArray rejected = batch.rejectedLogRatio();
-        NDArray dpo = Activation.softPlus(chosen.sub(rejected).mul(-beta)).mean();
+        NDArray dpo = Activation.softPlus(Scalars.mul(chosen.sub(rejected), -beta)).mean();
         NDArray nll = new SequenceNllLoss().evaluate(
                 new NDList(batch.chosenTokens().toType(DataType.FLOAT32, false)), new NDList(batch.policyChosen()));
         // a float, not a double: a double scalar would promote the 0-d loss to float64
-        NDArray loss = dpo.add(nll.mul((float) alpha));
+        NDArray loss = dpo.add(Scalars.mul(nll, alpha));
         return PreferenceStatistics.of(chosen, rejected, beta).output(loss, Map.of("nll", (double) nll.getFloat()));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
+import io.prefpipe.optimizer.internal.Scalars;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +98,7 @@ public final class BradleyTerryLoss extends Loss {
         NDArray shifted = margins == null ? difference : difference.sub(margins);
         NDArray loss = Activation.softPlus(shifted.neg()).mean();
         if (centering > 0) {
-            loss = loss.add(chosen.add(rejected).square().mean().mul((float) centering));
+            loss = loss.add(Scalars.mul(chosen.add(rejected).square().mean(), centering));
         }
         // statistics are read on the host: a handful of floats, no extra graph nodes
         float[] differences = difference.toFloatArray();
