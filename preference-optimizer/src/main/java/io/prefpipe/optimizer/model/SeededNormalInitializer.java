@@ -12,12 +12,12 @@ import java.util.Random;
  * depends only on the seed and the (fixed) order in which DJL initializes parameters, never on the engine's global
  * random state, so two models created with the same seed are identical even when other code uses the engine.
  */
-final class SeededNormalInitializer implements Initializer {
+public final class SeededNormalInitializer implements Initializer {
 
     private final Random random;
     private final double sigma;
 
-    SeededNormalInitializer(long seed, double sigma) {
+    public SeededNormalInitializer(long seed, double sigma) {
         this.random = new Random(seed);
         this.sigma = sigma;
     }

@@ -19,6 +19,7 @@ import io.prefpipe.optimizer.model.ByteTokenizer;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.optimizer.model.PromptResponse;
+import io.prefpipe.optimizer.model.SeededNormalInitializer;
 import io.prefpipe.optimizer.model.SequenceFormat;
 import io.prefpipe.optimizer.model.TokenBatch;
 import io.prefpipe.optimizer.train.TrainableModel;
