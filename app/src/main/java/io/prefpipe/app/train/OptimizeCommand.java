@@ -124,7 +124,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " exists; checkpoints are never overwritten");
         }
         PreferenceSnapshot data = new SnapshotReader().read(snapshot);
-        HeldOutSplit split = HeldOutSplit.of(data.examples(), heldOut, training.seed());
+        HeldOutSplit<PreferenceExample> split = HeldOutSplit.of(data.examples(), heldOut, training.seed());
         System.out.printf(Locale.ROOT, "snapshot %s: %,d pairs = %,d train + %,d held out%n",
                 data.manifest().snapshotId(), data.examples().size(), split.train().size(), split.heldOut().size());
         Path metricsFile = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.jsonl");

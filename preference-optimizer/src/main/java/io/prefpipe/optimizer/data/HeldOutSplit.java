@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Preference pairs split into a training part and a held-out part.
+ * Examples (preference pairs, ranked lists) split into a training part and a held-out part.
  *
- * @param train the pairs to train on, in their input order
- * @param heldOut the pairs to measure on, in their input order
+ * @param train the examples to train on, in their input order
+ * @param heldOut the examples to measure on, in their input order
+ * @param <T> the kind of example
  */
-public record HeldOutSplit(List<PreferenceExample> train, List<PreferenceExample> heldOut) {
+public record HeldOutSplit<T>(List<T> train, List<T> heldOut) {
 
     public HeldOutSplit {
         train = List.copyOf(train);
@@ -19,27 +20,27 @@ public record HeldOutSplit(List<PreferenceExample> train, List<PreferenceExample
     }
 
     /**
-     * Holds out ⌈fraction · n⌉ of the n pairs, chosen by a shuffle seeded with {@code seed}: the same pairs in the same
-     * order and the same seed always give the same split (a {@link SnapshotReader} returns
+     * Holds out ⌈fraction · n⌉ of the n examples, chosen by a shuffle seeded with {@code seed}: the same examples in the
+     * same order and the same seed always give the same split (a {@link SnapshotReader} returns
      * a snapshot's pairs in a fixed order).
      *
      * @param fraction in [0, 1); 0 holds out nothing
-     * @throws IllegalArgumentException if the fraction is out of range, there are no pairs, or holding out would leave
-     *     none to train on
+     * @throws IllegalArgumentException if the fraction is out of range, there are no examples, or holding out would
+     *     leave none to train on
      */
-    public static HeldOutSplit of(List<PreferenceExample> examples, double fraction, long seed) {
+    public static <T> HeldOutSplit<T> of(List<T> examples, double fraction, long seed) {
         if (!(fraction >= 0 && fraction < 1)) {
             throw new IllegalArgumentException("heldOutFraction must be in [0, 1), got " + fraction);
         }
         int n = examples.size();
         if (n == 0) {
-            throw new IllegalArgumentException("no preference examples");
+            throw new IllegalArgumentException("no examples to split");
         }
         // the tolerance keeps products like 0.7 · 10 = 7.000000000000001 from rounding up to 8
         int heldOut = (int) Math.ceil(fraction * n - 1e-9);
         if (heldOut >= n) {
             throw new IllegalArgumentException("heldOutFraction " + fraction + " of " + n
-                    + " pairs leaves none to train on");
+                    + " examples leaves none to train on");
         }
         List<Integer> order = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -50,11 +51,11 @@ public record HeldOutSplit(List<PreferenceExample> train, List<PreferenceExample
         for (int i = 0; i < heldOut; i++) {
             held[order.get(i)] = true;
         }
-        List<PreferenceExample> train = new ArrayList<>(n - heldOut);
-        List<PreferenceExample> test = new ArrayList<>(heldOut);
+        List<T> train = new ArrayList<>(n - heldOut);
+        List<T> test = new ArrayList<>(heldOut);
         for (int i = 0; i < n; i++) {
             (held[i] ? test : train).add(examples.get(i));
         }
-        return new HeldOutSplit(train, test);
+        return new HeldOutSplit<>(train, test);
     }
 }

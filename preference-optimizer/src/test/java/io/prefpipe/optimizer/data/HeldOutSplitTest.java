@@ -21,7 +21,7 @@ class HeldOutSplitTest {
         assertThat(HeldOutSplit.of(pairs(10), 0.25, 1).heldOut()).hasSize(3);
         assertThat(HeldOutSplit.of(pairs(10), 0.7, 1).heldOut()).hasSize(7);
         assertThat(HeldOutSplit.of(pairs(3), 0.1, 1).heldOut()).hasSize(1);
-        HeldOutSplit none = HeldOutSplit.of(pairs(10), 0, 1);
+        HeldOutSplit<PreferenceExample> none = HeldOutSplit.of(pairs(10), 0, 1);
         assertThat(none.heldOut()).isEmpty();
         assertThat(none.train()).isEqualTo(pairs(10));
     }
@@ -29,7 +29,7 @@ class HeldOutSplitTest {
     @Test
     void of_partitionsInInputOrder_deterministicBySeed() {
         List<PreferenceExample> all = pairs(100);
-        HeldOutSplit split = HeldOutSplit.of(all, 0.1, 7);
+        HeldOutSplit<PreferenceExample> split = HeldOutSplit.of(all, 0.1, 7);
         assertThat(split.heldOut()).hasSize(10).doesNotContainAnyElementsOf(split.train());
         List<PreferenceExample> union = new ArrayList<>(split.train());
         union.addAll(split.heldOut());
@@ -51,6 +51,6 @@ class HeldOutSplitTest {
         assertThatThrownBy(() -> HeldOutSplit.of(pairs(10), 0.95, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("none to train on");
         assertThatThrownBy(() -> HeldOutSplit.of(List.of(), 0.1, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no preference examples");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no examples to split");
     }
 }

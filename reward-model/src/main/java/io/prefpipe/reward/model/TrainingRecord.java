@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param finishedTime when the run ended
  * @param source what the caller says the data is, e.g. a snapshot id
- * @param pairs number of preference pairs given, held-out ones included
+ * @param pairs number of preference pairs given, or implied by the ranked lists given, held-out ones included
  * @param pairsSha256 SHA-256 over the pairs' ids and texts in order, to check later which data it was
  * @param heldOutPairs pairs kept out of training to measure generalization
  * @param splitSeed seed of the train/held-out split

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.prefpipe.optimizer.data.PreferenceExample;
+import io.prefpipe.optimizer.data.RankedExample;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.model.PromptResponse;
 import io.prefpipe.optimizer.train.TrainingConfig;
@@ -143,6 +144,95 @@ class RewardModelTrainerTest {
             assertThatThrownBy(() -> trainer.train(model, TOY.subList(0, 1)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("none to train on");
             assertThat(model.info().training()).isEmpty();
+        }
+    }
+
+    /** Three lists: 3 graded responses (3 pairs), 2 (1 pair), and 3 with a tie (2 pairs). */
+    static final List<RankedExample> LISTS = List.of(
+            new RankedExample("a", "question a", List.of("yes", "maybe", "no"), List.of(2.0, 1.0, 0.0)),
+            new RankedExample("b", "question b", List.of("no", "yes"), List.of(0.0, 1.0)),
+            new RankedExample("c", "question c", List.of("yes", "no", "yes!"), List.of(1.0, 0.0, 1.0)));
+
+    @Test
+    void trainRanked_oneStep_takesTheStepOfTrainOnTheImpliedPairs() {
+        // one step over all lists (6 implied pairs in one forward pass of 8 responses) is one step over the 6 pairs
+        List<PreferenceExample> pairs = LISTS.stream().flatMap(list -> list.pairs().stream()).toList();
+        assertThat(pairs).hasSize(6);
+        double[] viaLists;
+        double[] viaPairs;
+        try (RewardModel model = RewardModel.create(TINY, 3)) {
+            new RewardModelTrainer(config(TrainingConfig.builder().setSteps(1).setBatchSize(3).setLearningRate(1e-2)
+                    .build(), 0)).trainRanked(model, LISTS, "lists");
+            viaLists = model.score(PROBES);
+        }
+        try (RewardModel model = RewardModel.create(TINY, 3)) {
+            new RewardModelTrainer(config(TrainingConfig.builder().setSteps(1).setBatchSize(6).setLearningRate(1e-2)
+                    .build(), 0)).train(model, pairs, "pairs");
+            viaPairs = model.score(PROBES);
+        }
+        try (RewardModel untrained = RewardModel.create(TINY, 3)) {
+            assertThat(differences(untrained.score(PROBES))[0]).isNotCloseTo(differences(viaLists)[0], within(1e-3));
+        }
+        // Bradley-Terry sees only differences of rewards: a shift of every reward has no gradient, so Adam's first
+        // step moves that direction by rounding noise, which differs between the two batchings
+        assertThat(differences(viaLists)).containsExactly(differences(viaPairs), within(1e-5));
+    }
+
+    @Test
+    void trainRanked_gradientAccumulation_weighsListsByTheirPairs() {
+        // micro-batches of 1 list hold 3, 1 and 2 pairs; weighted by their share of the step's 6 pairs they sum to
+        // the mean over all 6, as one micro-batch of 3 lists does. Equal weights per list would differ.
+        double[] whole = scoresAfterLists(TrainingConfig.builder().setSteps(2).setBatchSize(3).build());
+        double[] accumulated = scoresAfterLists(TrainingConfig.builder().setSteps(2).setBatchSize(1)
+                .setGradientAccumulation(3).build());
+        assertThat(differences(accumulated)).containsExactly(differences(whole), within(1e-4));
+    }
+
+    @Test
+    void trainRanked_holdsOutWholeListsAndCountsTheirPairs() {
+        try (RewardModel model = RewardModel.create(TINY, 3)) {
+            // ⌈0.3 · 3⌉ = 1 list held out
+            RewardTrainingResult result = new RewardModelTrainer(config(TrainingConfig.builder().setSteps(2)
+                    .build(), 0.3)).trainRanked(model, LISTS, "lists");
+            int heldOutPairs = result.heldOut().pairs();
+            assertThat(heldOutPairs).isIn(1, 2, 3);
+            assertThat(result.train().pairs() + heldOutPairs).isEqualTo(6);
+            TrainingRecord run = model.info().training().get(0);
+            assertThat(run.pairs()).isEqualTo(6);
+            assertThat(run.heldOutPairs()).isEqualTo(heldOutPairs);
+            assertThat(run.source()).isEqualTo("lists");
+        }
+    }
+
+    @Test
+    void trainRanked_listsWithoutPreference_areRefused() {
+        try (RewardModel model = RewardModel.create(TINY, 1)) {
+            RewardModelTrainer trainer = new RewardModelTrainer(config(TrainingConfig.defaults(), 0));
+            assertThatThrownBy(() -> trainer.trainRanked(model, List.of(), "none"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no ranked lists");
+            RankedExample tie = new RankedExample("t", "q", List.of("x", "y"), List.of(1.0, 1.0));
+            assertThatThrownBy(() -> trainer.trainRanked(model, List.of(LISTS.get(0), tie), "tie"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("list t implies no pair");
+            assertThat(model.info().training()).isEmpty();
+        }
+    }
+
+    private static final List<PromptResponse> PROBES = List.of(new PromptResponse("q", "yes"),
+            new PromptResponse("q", "no"), new PromptResponse("question a", "maybe"));
+
+    /** r(probe i) − r(probe 0) for i ≥ 1. */
+    private static double[] differences(double[] scores) {
+        double[] differences = new double[scores.length - 1];
+        for (int i = 1; i < scores.length; i++) {
+            differences[i - 1] = scores[i] - scores[0];
+        }
+        return differences;
+    }
+
+    private static double[] scoresAfterLists(TrainingConfig training) {
+        try (RewardModel model = RewardModel.create(TINY, 3)) {
+            new RewardModelTrainer(config(training, 0)).trainRanked(model, LISTS, "lists");
+            return model.score(PROBES);
         }
     }
 

@@ -3,11 +3,11 @@ package io.prefpipe.reward.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
-import io.prefpipe.optimizer.data.HeldOutSplit;
-import io.prefpipe.optimizer.data.PreferenceExample;
+import io.prefpipe.optimizer.data.RankedExample;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.optimizer.model.PromptResponse;
+import io.prefpipe.optimizer.train.LearningRateDecay;
 import io.prefpipe.optimizer.train.SftTrainer;
 import io.prefpipe.optimizer.train.TrainingConfig;
 import io.prefpipe.optimizer.train.TrainingListener;
@@ -22,60 +22,68 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Science test: a reward model trained on noise-free preferences of the {@link SyntheticWorld} ranks held-out pairs
- * by their true reward r*. As usual, the reward model starts from a policy fine-tuned on base responses (SFT):
- * next-byte prediction teaches the backbone words and their topics, which the Bradley-Terry signal alone (one bit per
- * pair) does not within this budget.
+ * by their true reward r*.
+ *
+ * <p>Above 0.8 a model must use the prompt's topic: the best topic-blind ranking, a Bradley-Terry fit of one value per
+ * word (and one for a repeat) averaged over the response, gets 0.79 of these pairs right, and the topic-aware one 0.99.
+ * Three things make a byte-level Transformer learn that within this budget:
+ * <ul>
+ *   <li>a warm start, as usual, from a policy fine-tuned on base responses (SFT): next-byte prediction teaches the
+ *       backbone words and their topics, which one bit per pair does not (from scratch: about 0.72 after 3000 steps);
+ *   <li>preferences as ranked lists of 8 responses per prompt, all 28 implied pairs of a list in one step ({@link
+ *       RewardModelTrainer#trainRanked}): at equal compute, independent pairs stayed near the topic-blind 0.78;
+ *   <li>three layers rather than two (0.82 rather than 0.81 after 2000 list steps).
+ * </ul>
  */
 class SyntheticRewardModelTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyntheticRewardModelTest.class);
 
-    private static final PolicyConfig SMALL = PolicyConfig.builder().setLayers(2).setHeads(4).setWidth(32).build();
+    /**
+     * BOS + prompt (at most 27 bytes) + response + EOS fits in 64 bytes for 99% of rows; longer rows lose the start of
+     * the prompt, never its last two words (verb and noun, or noun and "tips"), which carry the topic.
+     */
+    private static final PolicyConfig BACKBONE =
+            PolicyConfig.builder().setLayers(3).setHeads(4).setWidth(32).setContextLength(64).build();
+    private static final int RESPONSES_PER_PROMPT = 8;
 
     @Test
     void noiseFreeSyntheticPreferences_rankedByTrueRewardOnHeldOutPairs() {
         SyntheticWorld world = new SyntheticWorld();
-        List<PreferenceExample> pairs = noiseFreePairs(world, 8000, 7);
+        List<RankedExample> lists = noiseFreeLists(world, 3000, 7);
         RewardTrainingConfig config = RewardTrainingConfig.builder()
-                .setTraining(TrainingConfig.builder().setSteps(1000).setBatchSize(16).setLearningRate(1e-3)
-                        .setSeed(1).build())
+                .setTraining(TrainingConfig.builder().setSteps(2500).setBatchSize(4).setLearningRate(1e-3)
+                        .setWarmupSteps(100).setSchedule(LearningRateDecay.COSINE).setSeed(1).build())
                 .build();
-        List<PreferenceExample> heldOut =
-                HeldOutSplit.of(pairs, config.heldOutFraction(), config.splitSeed()).heldOut();
         long start = System.nanoTime();
         RewardTrainingResult result;
         double correlation;
-        try (PolicyModel policy = PolicyModel.create(SMALL, 1)) {
+        try (PolicyModel policy = PolicyModel.create(BACKBONE, 1)) {
             new SftTrainer(TrainingConfig.builder().setSteps(2000).setBatchSize(16).setLearningRate(3e-3).setSeed(2)
                     .build(), TrainingListener.logging(500))
                     .train(policy, baseResponses(world, 16000, 3));
             try (RewardModel model = RewardModel.fromPolicy(policy, 1)) {
-                result = new RewardModelTrainer(config, TrainingListener.logging(250)).train(model, pairs, "synthetic");
-                correlation = correlationWithTrueReward(world, model, heldOut);
+                result = new RewardModelTrainer(config, TrainingListener.logging(500))
+                        .trainRanked(model, lists, "synthetic");
+                correlation = correlationWithTrueReward(world, model, baseResponses(world, 2000, 9));
             }
         }
         LOG.info("synthetic reward model: held-out accuracy {} (BT loss {}) on {} pairs, train accuracy {}, Pearson"
-                + " correlation with r* on held-out responses {}, {} s", result.heldOut().accuracy(),
+                + " correlation with r* on fresh responses {}, {} s", result.heldOut().accuracy(),
                 result.heldOut().loss(), result.heldOut().pairs(), result.train().accuracy(), correlation,
                 (System.nanoTime() - start) / 1_000_000_000);
 
-        assertThat(result.heldOut().pairs()).isEqualTo(800);
-        // chance is 0.5; the best hand-made cue, (answer words − rude words) / words, ranks 0.70 of such pairs right;
-        // runs measured 0.71 to 0.75. A bag-of-words logistic regression, blind to the prompt's topic, reaches
-        // about 0.80, which this model approaches only with about 3 minutes of training (4000 SFT and 2000 reward
-        // steps); trained from scratch it stays near 0.70 even after 8000 steps
-        assertThat(result.heldOut().accuracy()).isGreaterThanOrEqualTo(0.70);
+        // 300 held-out lists, up to 28 pairs each; every pair is two base responses to a training prompt that the
+        // model never saw
+        assertThat(result.heldOut().pairs()).isGreaterThan(8000);
+        // runs with other data seeds measured 0.82 to 0.85
+        assertThat(result.heldOut().accuracy()).isGreaterThanOrEqualTo(0.80);
         assertThat(correlation).isGreaterThanOrEqualTo(0.5);
     }
 
-    /** Pearson correlation between r(x, y) and r*(x, y) over both responses of every pair. */
+    /** Pearson correlation between r(x, y) and r*(x, y). */
     private static double correlationWithTrueReward(SyntheticWorld world, RewardModel model,
-            List<PreferenceExample> pairs) {
-        List<PromptResponse> responses = new ArrayList<>();
-        for (PreferenceExample pair : pairs) {
-            responses.add(new PromptResponse(pair.prompt(), pair.chosen()));
-            responses.add(new PromptResponse(pair.prompt(), pair.rejected()));
-        }
+            List<PromptResponse> responses) {
         double[] predicted = model.score(responses);
         double[] truth = responses.stream().mapToDouble(r -> world.reward(r.prompt(), r.response())).toArray();
         int n = truth.length;
@@ -92,7 +100,7 @@ class SyntheticRewardModelTest {
         return covariance / Math.sqrt(varPredicted * varTruth);
     }
 
-    /** Base responses to training prompts, the corpus of the SFT warm-up. */
+    /** Base responses to training prompts: the SFT corpus, and fresh responses to compare r with r* on. */
     private static List<PromptResponse> baseResponses(SyntheticWorld world, int n, long seed) {
         Random random = new Random(seed);
         List<PromptResponse> responses = new ArrayList<>(n);
@@ -103,21 +111,26 @@ class SyntheticRewardModelTest {
         return responses;
     }
 
-    /** Pairs of two base responses to a training prompt, chosen = the higher r*; equal r* carry no preference. */
-    private static List<PreferenceExample> noiseFreePairs(SyntheticWorld world, int n, long seed) {
+    /**
+     * Lists of base responses to a training prompt labelled by r*: every pair they imply prefers the higher true
+     * reward, and equal r* imply no pair. A list whose responses all tie is drawn again.
+     */
+    private static List<RankedExample> noiseFreeLists(SyntheticWorld world, int n, long seed) {
         Random random = new Random(seed);
-        List<PreferenceExample> pairs = new ArrayList<>(n);
-        while (pairs.size() < n) {
+        List<RankedExample> lists = new ArrayList<>(n);
+        while (lists.size() < n) {
             String prompt = world.samplePrompt(random);
-            String a = world.sampleResponse(prompt, random);
-            String b = world.sampleResponse(prompt, random);
-            double ra = world.reward(prompt, a);
-            double rb = world.reward(prompt, b);
-            if (ra != rb) {
-                String id = "syn-" + pairs.size();
-                pairs.add(ra > rb ? PreferenceExample.of(id, prompt, a, b) : PreferenceExample.of(id, prompt, b, a));
+            List<String> responses = new ArrayList<>(RESPONSES_PER_PROMPT);
+            List<Double> rewards = new ArrayList<>(RESPONSES_PER_PROMPT);
+            for (int i = 0; i < RESPONSES_PER_PROMPT; i++) {
+                String response = world.sampleResponse(prompt, random);
+                responses.add(response);
+                rewards.add(world.reward(prompt, response));
+            }
+            if (rewards.stream().distinct().count() > 1) {
+                lists.add(new RankedExample("syn-" + lists.size(), prompt, responses, rewards));
             }
         }
-        return pairs;
+        return lists;
     }
 }
