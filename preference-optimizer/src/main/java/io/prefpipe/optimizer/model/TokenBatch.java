@@ -43,7 +43,7 @@ public final class TokenBatch {
      * @throws IllegalArgumentException if there are no pairs, or naming the pair's index, if a pair has no response
      *     token or a token id outside 0..{@code vocabSize}−1
      */
-    static TokenBatch encode(Tokenizer tokenizer, SequenceFormat format, int contextLength, int vocabSize,
+    public static TokenBatch encode(Tokenizer tokenizer, SequenceFormat format, int contextLength, int vocabSize,
             List<PromptResponse> pairs) {
         return encodeIds(format, contextLength, vocabSize,
                 pairs.stream().map(p -> tokenizer.encode(p.prompt())).toList(),

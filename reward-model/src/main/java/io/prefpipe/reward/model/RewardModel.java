@@ -22,6 +22,8 @@ import io.prefpipe.optimizer.model.PromptResponse;
 import io.prefpipe.optimizer.model.SeededNormalInitializer;
 import io.prefpipe.optimizer.model.SequenceFormat;
 import io.prefpipe.optimizer.model.TokenBatch;
+import io.prefpipe.optimizer.model.tokenizer.HfTokenizer;
+import io.prefpipe.optimizer.model.tokenizer.Tokenizer;
 import io.prefpipe.optimizer.train.TrainableModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,14 +38,16 @@ import java.util.List;
 
 /**
  * A Bradley-Terry reward model r(x, y): a policy's Transformer backbone with a scalar head read at the last
- * non-padding token of {@code BOS + prompt + response + EOS} (see {@link RewardNetwork}), tokenized and truncated
- * exactly as the policy does ({@link PolicyModel#encode}).
+ * non-padding token of the sequence (see {@link RewardNetwork}), tokenized, framed and truncated exactly as the policy
+ * it came from does ({@link PolicyModel#encode}): {@code BOS + prompt + response + EOS} for a byte-level policy,
+ * {@code prompt + response} in the policy's own tokens for a Hugging Face GPT-2 checkpoint, whose {@code
+ * tokenizer.json} the reward model keeps and saves with itself.
  *
  * <p>Starts either fresh ({@link #create}) or, as is usual, from a trained policy ({@link #fromPolicy}): the backbone
  * copies the policy's parameters and only the head is new. A saved model is a folder with its parameters and
  * {@value RewardModelInfo#FILE_NAME} ({@link RewardModelInfo}: backbone shape, initialization, training runs).
  *
- * <p>Owns a DJL {@link Model} and its {@link NDManager}: close it (try-with-resources). {@link #score} computes in a
+ * <p>Owns a DJL {@link Model}, its {@link NDManager} and its tokenizer: close it (try-with-resources). {@link #score} computes in a
  * sub-manager closed before it returns, and {@link #rewards} in the caller's per-step manager, so repeated calls do not
  * grow native memory. Not thread-safe.
  */
@@ -58,13 +62,17 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
     private final PolicyConfig config;
     private final Model model;
     private final RewardNetwork network;
-    private final ByteTokenizer tokenizer = new ByteTokenizer();
+    private final Tokenizer tokenizer;
+    private final SequenceFormat format;
     private RewardModelInfo info;
 
-    private RewardModel(PolicyConfig config, Model model, RewardNetwork network, RewardModelInfo info) {
+    private RewardModel(PolicyConfig config, Model model, RewardNetwork network, Tokenizer tokenizer,
+            RewardModelInfo info) {
         this.config = config;
         this.model = model;
         this.network = network;
+        this.tokenizer = tokenizer;
+        this.format = info.format();
         this.info = info;
     }
 
@@ -80,11 +88,8 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
 
     /**
      * A reward model whose backbone is a copy of {@code policy}'s parameters (the usual start: the SFT policy) and
-     * whose head is drawn from a generator seeded with {@code headSeed}. Later changes to either model do not affect
-     * the other.
-     *
-     * @throws IllegalArgumentException if the policy is not byte-level (a Hugging Face checkpoint's tokenizer is not
-     *     carried over)
+     * whose head is drawn from a generator seeded with {@code headSeed}, tokenizing and framing sequences as the
+     * policy does. Later changes to either model do not affect the other.
      */
     public static RewardModel fromPolicy(PolicyModel policy, long headSeed) {
         return fromPolicy(policy, headSeed, "policy, head seed " + headSeed);
@@ -108,10 +113,6 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
     }
 
     private static RewardModel fromPolicy(PolicyModel policy, long headSeed, String initialization) {
-        if (!policy.format().equals(SequenceFormat.byteLevel())) {
-            throw new IllegalArgumentException("policy: reward models are built on byte-level policies, this one frames"
-                    + " sequences as " + policy.format());
-        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             policy.saveParameters(out);
@@ -124,6 +125,7 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
         network.head().setInitializer(
                 new SeededNormalInitializer(headSeed ^ HEAD_SEED_SALT, 1 / Math.sqrt(config.width() + 1.0)),
                 Parameter.Type.WEIGHT);
+        Tokenizer tokenizer = policy.tokenizer() instanceof HfTokenizer hf ? hf.copy() : new ByteTokenizer();
         Model model = Model.newInstance(MODEL_NAME, Engine.getInstance().defaultDevice());
         try {
             model.setBlock(network);
@@ -135,9 +137,11 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
             }
             // the loaded backbone keeps its arrays; this initializes the head and marks every parameter trainable
             network.initialize(manager, DataType.FLOAT32, new Shape(1, config.contextLength()), new Shape(1));
-            return new RewardModel(config, model, network, RewardModelInfo.untrained(config, initialization));
+            return new RewardModel(config, model, network, tokenizer,
+                    RewardModelInfo.untrained(config, policy.format(), initialization));
         } catch (RuntimeException e) {
             model.close();
+            tokenizer.close();
             throw e;
         }
     }
@@ -145,21 +149,27 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
     /**
      * Loads a reward model saved by {@link #save(Path)}.
      *
-     * @throws IOException if {@code dir} holds no reward model, or parameters that do not match its description
+     * @throws IOException if {@code dir} holds no reward model, parameters that do not match its description, or, for
+     *     a Hugging Face backbone, no readable {@value HfTokenizer#FILE_NAME}
      */
     public static RewardModel load(Path dir) throws IOException {
         RewardModelInfo info = RewardModelInfo.read(dir);
+        Tokenizer tokenizer = info.format().equals(SequenceFormat.byteLevel())
+                ? new ByteTokenizer()
+                : HfTokenizer.load(dir.resolve(HfTokenizer.FILE_NAME));
         RewardNetwork network = new RewardNetwork(info.backbone());
         Model model = Model.newInstance(MODEL_NAME, Engine.getInstance().defaultDevice());
         try {
             model.setBlock(network);
             model.load(dir, MODEL_NAME);
-            return new RewardModel(info.backbone(), model, network, info);
+            return new RewardModel(info.backbone(), model, network, tokenizer, info);
         } catch (MalformedModelException e) {
             model.close();
+            tokenizer.close();
             throw new IOException("reward model parameters in " + dir + " are malformed: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             model.close();
+            tokenizer.close();
             throw e;
         }
     }
@@ -171,6 +181,9 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         info.write(dir);
+        if (tokenizer instanceof HfTokenizer hf) {
+            hf.write(dir.resolve(HfTokenizer.FILE_NAME));
+        }
         // a fixed epoch keeps one parameter file per folder; DJL would otherwise add reward-0001.params next to it
         model.setProperty("Epoch", "0");
         model.save(dir, MODEL_NAME);
@@ -215,9 +228,9 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
         return ((BaseNDManager) model.getNDManager()).getManagedArrays().size();
     }
 
-    /** Tokenizes pairs as the policy does: {@code BOS + prompt + response + EOS}, truncated to the context. */
+    /** Tokenizes, frames and truncates pairs as the policy the backbone came from does. */
     public TokenBatch encode(List<PromptResponse> pairs) {
-        return TokenBatch.encode(tokenizer, config.contextLength(), pairs);
+        return TokenBatch.encode(tokenizer, format, config.contextLength(), config.vocabSize(), pairs);
     }
 
     /**
@@ -257,11 +270,11 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
     }
 
     /** tokens (B, T) right-padded with PAD, T = the longest row, and the index of each row's last token (B,). */
-    private static NDList inputs(TokenBatch batch, NDManager manager) {
+    private NDList inputs(TokenBatch batch, NDManager manager) {
         int time = batch.maxLength();
         long[] tokens = new long[batch.size() * time];
         long[] last = new long[batch.size()];
-        Arrays.fill(tokens, ByteTokenizer.PAD);
+        Arrays.fill(tokens, format.pad());
         for (int b = 0; b < batch.size(); b++) {
             int[] row = batch.row(b);
             for (int t = 0; t < row.length; t++) {
@@ -275,5 +288,6 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
     @Override
     public void close() {
         model.close();
+        tokenizer.close();
     }
 }

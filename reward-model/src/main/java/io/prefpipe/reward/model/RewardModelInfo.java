@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.prefpipe.optimizer.model.PolicyConfig;
+import io.prefpipe.optimizer.model.SequenceFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +17,14 @@ import java.util.Objects;
  *
  * @param formatVersion version of this layout, {@value #FORMAT_VERSION}
  * @param backbone the shape of the policy backbone
+ * @param format how prompt and response become one sequence, as in the policy the backbone came from; byte-level when
+ *     absent (descriptions written before Hugging Face backbones)
  * @param initialization where the parameters started, e.g. {@code random, seed 7} or the policy folder
  * @param training the training runs since then, oldest first
  */
 public record RewardModelInfo(
-        int formatVersion, PolicyConfig backbone, String initialization, List<TrainingRecord> training) {
+        int formatVersion, PolicyConfig backbone, SequenceFormat format, String initialization,
+        List<TrainingRecord> training) {
 
     public static final String FILE_NAME = "reward-model.json";
     public static final int FORMAT_VERSION = 1;
@@ -37,20 +41,21 @@ public record RewardModelInfo(
                     + FORMAT_VERSION);
         }
         Objects.requireNonNull(backbone, "backbone");
+        format = format == null ? SequenceFormat.byteLevel() : format;
         Objects.requireNonNull(initialization, "initialization");
         training = List.copyOf(training);
     }
 
     /** The description of an untrained model. */
-    static RewardModelInfo untrained(PolicyConfig backbone, String initialization) {
-        return new RewardModelInfo(FORMAT_VERSION, backbone, initialization, List.of());
+    static RewardModelInfo untrained(PolicyConfig backbone, SequenceFormat format, String initialization) {
+        return new RewardModelInfo(FORMAT_VERSION, backbone, format, initialization, List.of());
     }
 
     /** This description with one more training run. */
     RewardModelInfo withTraining(TrainingRecord run) {
         List<TrainingRecord> runs = new ArrayList<>(training);
         runs.add(Objects.requireNonNull(run, "run"));
-        return new RewardModelInfo(formatVersion, backbone, initialization, runs);
+        return new RewardModelInfo(formatVersion, backbone, format, initialization, runs);
     }
 
     /** Writes {@code dir/}{@value #FILE_NAME}, replacing it. */

@@ -20,7 +20,8 @@ import io.prefpipe.optimizer.model.TransformerPolicy;
  *   r(x, y) = w · H[b, last_b]                            w: (C,)
  * </pre>
  *
- * where last_b is the position of the last non-padding token of row b (EOS when the response fit in the context).
+ * where last_b is the position of the last non-padding token of row b (for a byte-level backbone EOS, when the response
+ * fit in the context; for a Hugging Face one the last response token).
  * The causal backbone has read the whole prompt and response by that position, and padding after it cannot reach it.
  * The head has no bias: the Bradley-Terry likelihood depends only on reward differences, so a bias would get no
  * gradient and merely drift with the optimizer's rounding.

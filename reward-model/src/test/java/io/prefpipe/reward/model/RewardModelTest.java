@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.within;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.optimizer.model.PromptResponse;
+import io.prefpipe.optimizer.model.SequenceFormat;
+import io.prefpipe.optimizer.model.TokenBatch;
+import io.prefpipe.optimizer.model.tokenizer.HfTokenizer;
 import io.prefpipe.optimizer.train.SftTrainer;
 import io.prefpipe.optimizer.train.TrainingConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +134,53 @@ class RewardModelTest {
             assertThat(inMemory).doesNotContain(untrained[0]);
             assertThat(fromCheckpoint.info().initialization())
                     .contains(dir.resolve("checkpoint").resolve("model").toString()).endsWith("head seed 9");
+        }
+    }
+
+    /** The tiny random GPT-2 checkpoint in Hugging Face layout that the policy's parity tests use. */
+    static final Path GPT2_TINY = Path.of("../preference-optimizer/src/test/resources/gpt2-tiny");
+
+    @Test
+    void fromPolicy_huggingFaceGpt2_tokenizesLikeThePolicyAndSavesItsTokenizer(@TempDir Path dir) throws IOException {
+        List<PromptResponse> pairs = List.of(new PromptResponse("The capital of France is", " Paris."),
+                new PromptResponse("Hello", " world, how are you?"));
+        double[] before;
+        try (PolicyModel policy = PolicyModel.load(GPT2_TINY); RewardModel model = RewardModel.fromPolicy(policy, 4)) {
+            TokenBatch expected = policy.encode(pairs);
+            TokenBatch actual = model.encode(pairs);
+            for (int i = 0; i < pairs.size(); i++) {
+                assertThat(actual.row(i)).containsExactly(expected.row(i));
+            }
+            // GPT-2 tokens, not bytes: " Paris." is not 7 tokens
+            assertThat(actual.responseTokens(0)).isLessThan(" Paris.".length());
+            assertThat(model.info().format()).isEqualTo(policy.format());
+            before = model.score(pairs);
+            // read at the last response token: another last token, another reward
+            assertThat(model.score("The capital of France is", " Rome.")).isNotCloseTo(before[0], within(1e-4));
+            model.save(dir);
+        }
+        assertThat(dir.resolve(HfTokenizer.FILE_NAME)).isRegularFile();
+        try (RewardModel loaded = RewardModel.load(dir)) {
+            assertThat(loaded.score(pairs)).containsExactly(before);
+            assertThat(loaded.info().format().framing()).isEqualTo(SequenceFormat.Framing.CONCATENATED);
+        }
+        Files.delete(dir.resolve(HfTokenizer.FILE_NAME));
+        assertThatThrownBy(() -> RewardModel.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining(HfTokenizer.FILE_NAME);
+    }
+
+    @Test
+    void load_descriptionWithoutFormat_isByteLevel(@TempDir Path dir) throws IOException {
+        try (RewardModel model = RewardModel.create(TINY, 3)) {
+            model.save(dir);
+        }
+        Path description = dir.resolve(RewardModelInfo.FILE_NAME);
+        String json = Files.readString(description);
+        assertThat(json).contains("\"format\"");
+        Files.writeString(description, json.replaceFirst("(?s)\"format\"\\s*:\\s*\\{[^}]*\\},", ""));
+        assertThat(Files.readString(description)).doesNotContain("\"format\"");
+        try (RewardModel loaded = RewardModel.load(dir)) {
+            assertThat(loaded.info().format()).isEqualTo(SequenceFormat.byteLevel());
         }
     }
 
