@@ -5,6 +5,7 @@ import io.prefpipe.optimizer.checkpoint.Checkpoint;
 import io.prefpipe.optimizer.checkpoint.CheckpointManifest;
 import io.prefpipe.optimizer.checkpoint.CheckpointWriter;
 import io.prefpipe.optimizer.data.HeldOutSplit;
+import io.prefpipe.optimizer.data.PreferenceExample;
 import io.prefpipe.optimizer.data.PreferenceSnapshot;
 import io.prefpipe.optimizer.data.RankedExample;
 import io.prefpipe.optimizer.data.SnapshotReader;
@@ -26,6 +27,7 @@ import io.prefpipe.optimizer.train.TrainingStateStore;
 import io.prefpipe.reward.model.RewardModel;
 import io.prefpipe.reward.preference.RewardPreferenceModel;
 import io.prefpipe.snapshot.SnapshotManifest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -148,6 +150,9 @@ public final class OptimizeCommand implements Callable<Integer> {
             TrainingResult result;
             TrainingConfig config;
             if (name.equals(LipoLambdaLoss.NAME)) {
+                if (resume) {
+                    throw new IllegalArgumentException("--resume: lipo runs save no training state yet; start again");
+                }
                 config = training.toConfig(beta, 200);
                 List<RankedExample> lists = RankedExample.fromPairs(split.train(), maxListSize);
                 System.out.printf(Locale.ROOT, "lipo: %,d lists from the training pairs%n", lists.size());
@@ -164,12 +169,24 @@ public final class OptimizeCommand implements Callable<Integer> {
                         split.train().stream().map(e -> e.prompt()).toList()));
                 SamplingOptions sampling = SamplingOptions.builder().setMaxNewTokens(maxNewTokens)
                         .setTemperature(temperature).build();
-                try (RewardModel judge = RewardModel.load(rewardModel)) {
-                    result = new NashMdTrainer(new NashMdLoss(beta), config, mixture, sampling, listener)
-                            .train(policy, ref, new RewardPreferenceModel(judge), prompts);
-                }
+                NashMdTrainer trainer = NashMdTrainer.builder(new NashMdLoss(beta), config, sampling)
+                        .setMixtureWeight(mixture)
+                        .setListener(listener)
+                        .setStateDir(stateDir)
+                        .build();
                 manifest.setLoss(new CheckpointManifest.LossSpec(NashMdLoss.NAME, beta, Map.of("mixture", mixture)))
                         .setProperty("reward_model", rewardModel.toAbsolutePath().toString());
+                try (RewardModel judge = RewardModel.load(rewardModel)) {
+                    RewardPreferenceModel preference = new RewardPreferenceModel(judge);
+                    if (resume) {
+                        TrainingState state = latestState(stateDir);
+                        try (PolicyModel resumed = PolicyModel.load(state.modelDir())) {
+                            result = trainer.resume(state, resumed, ref, preference, prompts);
+                            return write(resumed, manifest.setTraining(config).setResult(result), start);
+                        }
+                    }
+                    result = trainer.train(policy, ref, preference, prompts);
+                }
             } else {
                 PairwisePreferenceLoss pairwise = pairwiseLoss(name, data.manifest());
                 config = training.toConfig(beta, 200);
@@ -179,14 +196,9 @@ public final class OptimizeCommand implements Callable<Integer> {
                         .setStateDir(stateDir)
                         .build();
                 if (resume) {
-                    Optional<TrainingState> state = new TrainingStateStore(stateDir).latest();
-                    if (state.isEmpty()) {
-                        throw new IllegalArgumentException("--resume: no training state in " + stateDir);
-                    }
-                    System.out.printf(Locale.ROOT, "resuming after step %d from %s%n", state.get().manifest().step(),
-                            state.get().dir());
-                    try (PolicyModel resumed = PolicyModel.load(state.get().modelDir())) {
-                        result = trainer.resume(state.get(), resumed, trainer.referenceLogProbs(ref, split.train()),
+                    TrainingState state = latestState(stateDir);
+                    try (PolicyModel resumed = PolicyModel.load(state.modelDir())) {
+                        result = trainer.resume(state, resumed, trainer.referenceLogProbs(ref, split.train()),
                                 split.train());
                         return write(resumed, manifest.setLoss(pairwise).setTraining(config).setResult(result), start);
                     }
@@ -201,6 +213,17 @@ public final class OptimizeCommand implements Callable<Integer> {
             }
             return write(policy, manifest.setTraining(config).setResult(result), start);
         }
+    }
+
+    /** The training state to resume from, announced on the console. */
+    private static TrainingState latestState(Path stateDir) throws IOException {
+        Optional<TrainingState> state = new TrainingStateStore(stateDir).latest();
+        if (state.isEmpty()) {
+            throw new IllegalArgumentException("--resume: no training state in " + stateDir);
+        }
+        System.out.printf(Locale.ROOT, "resuming after step %d from %s%n", state.get().manifest().step(),
+                state.get().dir());
+        return state.get();
     }
 
     private int write(PolicyModel policy, CheckpointManifest.Builder manifest, long start) throws Exception {

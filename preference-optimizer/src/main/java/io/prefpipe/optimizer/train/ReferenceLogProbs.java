@@ -2,6 +2,7 @@ package io.prefpipe.optimizer.train;
 
 import io.prefpipe.optimizer.data.PreferenceExample;
 import io.prefpipe.optimizer.internal.AtomicFiles;
+import io.prefpipe.optimizer.internal.Digests;
 import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.optimizer.model.PromptResponse;
 import io.prefpipe.optimizer.model.SequenceLogProb;
@@ -18,7 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -161,10 +162,12 @@ public final class ReferenceLogProbs {
 
     /** SHA-256 over a policy's config and parameters, in hex: equal for a policy and its frozen copies. */
     public static String fingerprint(PolicyModel model) {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Digests.newSha256();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 new DigestOutputStream(OutputStream.nullOutputStream(), sha256)))) {
-            writeString(out, model.config().toString());
+            byte[] config = model.config().toString().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(config.length);
+            out.write(config);
             model.saveParameters(out);
         } catch (IOException e) {
             throw new IllegalStateException("hashing parameters in memory failed", e);
@@ -174,35 +177,14 @@ public final class ReferenceLogProbs {
 
     /** SHA-256 over the examples' pair ids, prompts and responses, in order, in hex. */
     public static String digest(List<PreferenceExample> examples) {
-        MessageDigest sha256 = sha256();
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                new DigestOutputStream(OutputStream.nullOutputStream(), sha256)))) {
-            out.writeInt(examples.size());
-            for (PreferenceExample e : examples) {
-                writeString(out, e.pairId());
-                writeString(out, e.prompt());
-                writeString(out, e.chosen());
-                writeString(out, e.rejected());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("hashing in memory failed", e);
+        List<String> fields = new ArrayList<>(4 * examples.size());
+        for (PreferenceExample e : examples) {
+            fields.add(e.pairId());
+            fields.add(e.prompt());
+            fields.add(e.chosen());
+            fields.add(e.rejected());
         }
-        return HexFormat.of().formatHex(sha256.digest());
-    }
-
-    /** Length-prefixed, so no two different sequences of strings hash the same bytes. */
-    private static void writeString(DataOutputStream out, String value) throws IOException {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Digests.sha256(fields);
     }
 
     /** The {@link #fingerprint} of the reference these come from. */

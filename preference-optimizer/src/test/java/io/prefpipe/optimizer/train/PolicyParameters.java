@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Reads a policy's parameter values, to compare two training runs parameter by parameter. */
-final class PolicyParameters {
+public final class PolicyParameters {
     private PolicyParameters() {}
 
-    static Map<String, float[]> of(PolicyModel policy) {
+    public static Map<String, float[]> of(PolicyModel policy) {
         Map<String, float[]> values = new LinkedHashMap<>();
         try (Trainer trainer = policy.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
             for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
@@ -24,7 +24,7 @@ final class PolicyParameters {
     }
 
     /** The largest absolute difference between equally named parameters of {@code a} and {@code b}. */
-    static double maxDifference(Map<String, float[]> a, Map<String, float[]> b) {
+    public static double maxDifference(Map<String, float[]> a, Map<String, float[]> b) {
         if (!a.keySet().equals(b.keySet())) {
             throw new IllegalArgumentException("different parameters: " + a.keySet() + " vs " + b.keySet());
         }

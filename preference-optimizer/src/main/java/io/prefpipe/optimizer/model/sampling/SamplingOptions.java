@@ -39,6 +39,11 @@ public record SamplingOptions(int maxNewTokens, double temperature, int topK, do
                 .setSeed(seed);
     }
 
+    /** These options with another seed. */
+    public SamplingOptions withSeed(long seed) {
+        return new SamplingOptions(maxNewTokens, temperature, topK, topP, seed);
+    }
+
     /** Whether decoding is greedy (temperature 0): top-k, top-p and the seed then change nothing. */
     public boolean greedy() {
         return temperature == 0;
