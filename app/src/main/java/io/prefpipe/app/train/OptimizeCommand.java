@@ -150,15 +150,22 @@ public final class OptimizeCommand implements Callable<Integer> {
             TrainingResult result;
             TrainingConfig config;
             if (name.equals(LipoLambdaLoss.NAME)) {
-                if (resume) {
-                    throw new IllegalArgumentException("--resume: lipo runs save no training state yet; start again");
-                }
                 config = training.toConfig(beta, 200);
                 List<RankedExample> lists = RankedExample.fromPairs(split.train(), maxListSize);
                 System.out.printf(Locale.ROOT, "lipo: %,d lists from the training pairs%n", lists.size());
-                LipoLambdaLoss lipo = new LipoLambdaLoss(beta);
-                result = new ListwiseTrainer(lipo, config, listener).train(policy, ref, lists);
+                ListwiseTrainer trainer = ListwiseTrainer.builder(new LipoLambdaLoss(beta), config)
+                        .setListener(listener)
+                        .setStateDir(stateDir)
+                        .build();
                 manifest.setLoss(new CheckpointManifest.LossSpec(LipoLambdaLoss.NAME, beta, Map.of()));
+                if (resume) {
+                    TrainingState state = latestState(stateDir);
+                    try (PolicyModel resumed = PolicyModel.load(state.modelDir())) {
+                        result = trainer.resume(state, resumed, ref, lists);
+                        return write(resumed, manifest.setTraining(config).setResult(result), start);
+                    }
+                }
+                result = trainer.train(policy, ref, lists);
             } else if (name.equals(NashMdLoss.NAME)) {
                 if (rewardModel == null) {
                     throw new IllegalArgumentException("nash-md needs --reward-model: its preference model is"

@@ -28,7 +28,7 @@ import picocli.CommandLine;
 
 /**
  * The training commands end to end on a tiny policy and a snapshot in which "yes" is always preferred to "no":
- * {@code train-rm}, {@code optimize} (pairwise, Nash-MD with a reward model and its resume), and {@code eval}.
+ * {@code train-rm}, {@code optimize} (pairwise, LiPO, Nash-MD with a reward model and its resume), and {@code eval}.
  */
 class TrainingCommandsTest {
 
@@ -103,12 +103,18 @@ class TrainingCommandsTest {
     }
 
     @Test
-    void optimize_resumeOfAListwiseRun_isRefused() throws Exception {
+    void optimizeLipo_resumeWithoutSavedState_isRefused() throws Exception {
         Run refused = run(new OptimizeCommand(), "--loss", "lipo", "--snapshot", snapshot.toString(), "--base",
                 base.toString(), "--out", dir.resolve("lipo").toString(), "--steps", "2", "--resume");
         assertThat(refused.exit()).isNotZero();
-        assertThat(refused.output()).contains("--resume: lipo runs save no training state");
+        assertThat(refused.output()).contains("--resume: no training state in");
         assertThat(dir.resolve("lipo")).doesNotExist();
+
+        Run trained = run(new OptimizeCommand(), "--loss", "lipo", "--snapshot", snapshot.toString(), "--base",
+                base.toString(), "--out", dir.resolve("lipo").toString(), "--steps", "2", "--batch-size", "2");
+        assertThat(trained.exit()).as(trained.output()).isZero();
+        assertThat(new TrainingStateStore(dir.resolve("lipo.state")).latest().orElseThrow().manifest().step())
+                .isEqualTo(2);
     }
 
     private static String fingerprint(Path policyOrCheckpoint) throws IOException {

@@ -2,15 +2,20 @@ package io.prefpipe.optimizer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.prefpipe.optimizer.data.RankedExample;
 import io.prefpipe.optimizer.loss.LipoLambdaLoss;
 import io.prefpipe.optimizer.model.PolicyConfig;
 import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.optimizer.model.PromptResponse;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ListwiseTrainerTest {
 
@@ -76,6 +81,69 @@ class ListwiseTrainerTest {
             assertThatThrownBy(() -> new ListwiseTrainer(new LipoLambdaLoss(0.5), TrainingConfig.defaults(),
                     TrainingListener.NONE).train(policy, reference, List.of()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no ranked lists");
+        }
+    }
+
+    @Test
+    void train_gradientAccumulation_takesTheStepsOfTheWholeBatch() {
+        TrainingConfig whole = TrainingConfig.builder().setSteps(3).setBatchSize(4).setLearningRate(3e-3)
+                .setBeta(0.5).setSeed(4).build();
+        Map<String, float[]> wholeParameters = parametersAfter(whole);
+        Map<String, float[]> accumulated =
+                parametersAfter(whole.toBuilder().setBatchSize(2).setGradientAccumulation(2).build());
+        Map<String, float[]> halfSteps = parametersAfter(whole.toBuilder().setBatchSize(2).build());
+        assertThat(PolicyParameters.maxDifference(accumulated, wholeParameters)).isLessThan(1e-5);
+        assertThat(PolicyParameters.maxDifference(halfSteps, wholeParameters)).isGreaterThan(1e-4);
+    }
+
+    @Test
+    void resume_afterACrash_continuesExactlyAsTheUninterruptedRun(@TempDir Path root) throws IOException {
+        TrainingConfig config = TrainingConfig.builder().setSteps(4).setBatchSize(2).setGradientAccumulation(2)
+                .setLearningRate(3e-3).setBeta(0.5).setSeed(6).setCheckpointEvery(2).build();
+        TrainingResult uninterrupted;
+        Map<String, float[]> uninterruptedParameters;
+        try (PolicyModel policy = PolicyModel.create(TINY, 3); PolicyModel reference = policy.frozenCopy()) {
+            uninterrupted = ListwiseTrainer.builder(new LipoLambdaLoss(0.5), config).build()
+                    .train(policy, reference, lists());
+            uninterruptedParameters = PolicyParameters.of(policy);
+        }
+        Path states = root.resolve("states");
+        try (PolicyModel policy = PolicyModel.create(TINY, 3); PolicyModel reference = policy.frozenCopy()) {
+            ListwiseTrainer crashing = ListwiseTrainer.builder(new LipoLambdaLoss(0.5), config).setStateDir(states)
+                    .setListener(progress -> {
+                        if (progress.step() == 3) {
+                            throw new IllegalStateException("simulated crash");
+                        }
+                    }).build();
+            assertThatThrownBy(() -> crashing.train(policy, reference, lists()))
+                    .hasMessageContaining("simulated crash");
+        }
+        TrainingState state = new TrainingStateStore(states).latest().orElseThrow();
+        assertThat(state.manifest().step()).isEqualTo(2);
+
+        ListwiseTrainer trainer = ListwiseTrainer.builder(new LipoLambdaLoss(0.5), config).setStateDir(states).build();
+        try (PolicyModel policy = PolicyModel.load(state.modelDir());
+                PolicyModel reference = PolicyModel.create(TINY, 3)) {
+            TrainingResult resumed = trainer.resume(state, policy, reference, lists());
+            assertThat(resumed.losses()).hasSize(4);
+            assertThat(resumed.losses().get(2)).isEqualTo(uninterrupted.losses().get(2));
+            assertThat(resumed.losses().get(3)).isCloseTo(uninterrupted.losses().get(3), within(1e-6));
+            assertThat(PolicyParameters.maxDifference(PolicyParameters.of(policy), uninterruptedParameters))
+                    .isLessThanOrEqualTo(1e-6);
+        }
+        TrainingState last = new TrainingStateStore(states).latest().orElseThrow();
+        try (PolicyModel policy = PolicyModel.load(last.modelDir());
+                PolicyModel reference = PolicyModel.create(TINY, 3)) {
+            assertThatThrownBy(() -> trainer.resume(last, policy, reference, lists().subList(0, 6)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lists.sha256");
+        }
+    }
+
+    private static Map<String, float[]> parametersAfter(TrainingConfig config) {
+        try (PolicyModel policy = PolicyModel.create(TINY, 3); PolicyModel reference = policy.frozenCopy()) {
+            new ListwiseTrainer(new LipoLambdaLoss(0.5), config, TrainingListener.NONE)
+                    .train(policy, reference, lists());
+            return PolicyParameters.of(policy);
         }
     }
 }
