@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
             "dead-letter topic with its reason. Prints counts: read, produced, dead-lettered by reason."
         })
 final class IngestCommand implements Callable<Integer> {
-    @Option(names = "--format", required = true, description = "hh-rlhf, trl or prefpipe.",
+    @Option(names = "--format", required = true, description = "hh-rlhf, trl, ranking, ratings or prefpipe.",
             converter = FormatConverter.class)
     FeedbackFormat format;
 
