@@ -16,10 +16,12 @@ import picocli.CommandLine.Spec;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes a snapshot's curated pairs as a TRL preference dataset (JSONL): one {\"prompt\", \"chosen\",",
-            "\"rejected\"} per pair, plus pair_id and p_chosen (which TRL's trainers do not use). Reads the snapshot",
-            "through its manifest and refuses it if the manifest is missing or a file's rows, size or SHA-256 differ.",
-            "Prints pairs read, lines written and the time."
+            "Writes a snapshot's curated pairs as a TRL preference dataset (JSONL):",
+            "one {\"prompt\", \"chosen\", \"rejected\"} line per pair, plus pair_id and",
+            "p_chosen (extra columns TRL's trainers do not use). Reads the snapshot",
+            "through its manifest and refuses it if the manifest is missing or a",
+            "listed file's rows, size or SHA-256 differ. Prints pairs read, lines",
+            "written and the time."
         })
 final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

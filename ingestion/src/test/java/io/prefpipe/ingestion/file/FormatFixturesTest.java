@@ -84,6 +84,24 @@ class FormatFixturesTest {
     }
 
     @Test
+    void run_listener_hearsEveryRejectedLineWithItsNumberReasonAndField() throws Exception {
+        List<String> heard = new java.util.ArrayList<>();
+        ingestor.run(IngestOptions.builder().setInput(fixture("ratings.jsonl")).setFormat(FeedbackFormat.RATINGS)
+                .build(), new ProgressListener() {
+                    @Override
+                    public void onProgress(IngestProgress progress) {}
+
+                    @Override
+                    public void onRejected(long lineNumber, io.prefpipe.ingestion.validate.Violation violation) {
+                        heard.add(lineNumber + " " + violation.reason().code() + " " + violation.field());
+                    }
+                });
+        assertThat(heard).containsExactlyElementsOf(sink.deadLetters.stream()
+                .map(d -> d.getSourceLine() + " " + d.getReason() + " " + d.getField()).toList());
+        assertThat(heard).hasSize(5);
+    }
+
+    @Test
     void ranking_validListsBecomeOneEventEach_badOnesNameLineFieldAndReason() throws Exception {
         IngestReport report = ingest("ranking.jsonl", FeedbackFormat.RANKING);
 
