@@ -85,8 +85,11 @@ public final class RankingParser implements FeedbackParser {
     }
 
     private static int rank(JsonNode node, String path, int k) throws InputRejected {
-        if (!node.isNumber() || !node.canConvertToExactIntegral()) {
+        if (!node.isNumber()) {
             throw JsonInput.wrongType(path, "a whole number", node);
+        }
+        if (!node.canConvertToExactIntegral()) {
+            throw new InputRejected(RejectReason.WRONG_TYPE, path, path + " must be a whole number, got " + node);
         }
         if (!node.canConvertToInt() || node.intValue() < 1 || node.intValue() > k) {
             throw new InputRejected(RejectReason.INVALID_VALUE, path, path + " must be a rank from 1 (the best) to "
