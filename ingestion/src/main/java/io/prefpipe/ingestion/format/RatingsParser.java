@@ -57,8 +57,8 @@ public final class RatingsParser implements FeedbackParser {
                 throw new InputRejected(RejectReason.INVALID_VALUE, "scale", "scale.min must be below scale.max, got "
                         + scale);
             }
-            listed.metadata().put("scale_min", scale.get("min").asText());
-            listed.metadata().put("scale_max", scale.get("max").asText());
+            listed = listed.withMetadata(Map.of("scale_min", scale.get("min").asText(),
+                    "scale_max", scale.get("max").asText()));
         }
         List<String> ids = listed.ids();
         double[] scores = new double[array.size()];

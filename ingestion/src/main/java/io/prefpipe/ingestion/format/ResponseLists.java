@@ -10,8 +10,10 @@ import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.schema.Response;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +39,18 @@ final class ResponseLists {
      * @param metadata source file and line, and the line's extra fields
      */
     record Listed(String prompt, List<String> texts, Annotator annotator, Map<String, String> metadata) {
+        Listed {
+            texts = List.copyOf(texts);
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+
+        /** This list with {@code more} added to its metadata. */
+        Listed withMetadata(Map<String, String> more) {
+            Map<String, String> all = new LinkedHashMap<>(metadata);
+            all.putAll(more);
+            return new Listed(prompt, texts, annotator, all);
+        }
+
         /** The id each response gets, by its index in the source: {@code r<k>} for the k-th in text order. */
         List<String> ids() {
             List<Integer> byText = textOrder();
@@ -92,7 +106,7 @@ final class ResponseLists {
             throw new InputRejected(RejectReason.MISSING_FIELD, "annotator", "annotator must not be blank; leave it"
                     + " out to credit '" + defaultAnnotator + "'");
         }
-        return new Listed(prompt, List.copyOf(texts),
+        return new Listed(prompt, texts,
                 new Annotator(annotatorId == null ? defaultAnnotator : annotatorId, AnnotatorKind.HUMAN), metadata);
     }
 
