@@ -9,6 +9,7 @@ import io.prefpipe.ingestion.format.FeedbackFormat;
 import io.prefpipe.ingestion.validate.FeedbackMapping;
 import io.prefpipe.ingestion.validate.FeedbackValidator;
 import io.prefpipe.ingestion.validate.ValidationLimits;
+import io.prefpipe.ingestion.validate.Violation;
 import io.prefpipe.labeling.pairwise.Outcome;
 import io.prefpipe.labeling.pairwise.PairwiseDecomposition;
 import io.prefpipe.labeling.pairwise.PairwiseVote;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,14 +87,14 @@ class FormatFixturesTest {
 
     @Test
     void run_listener_hearsEveryRejectedLineWithItsNumberReasonAndField() throws Exception {
-        List<String> heard = new java.util.ArrayList<>();
+        List<String> heard = new ArrayList<>();
         ingestor.run(IngestOptions.builder().setInput(fixture("ratings.jsonl")).setFormat(FeedbackFormat.RATINGS)
                 .build(), new ProgressListener() {
                     @Override
                     public void onProgress(IngestProgress progress) {}
 
                     @Override
-                    public void onRejected(long lineNumber, io.prefpipe.ingestion.validate.Violation violation) {
+                    public void onRejected(long lineNumber, Violation violation) {
                         heard.add(lineNumber + " " + violation.reason().code() + " " + violation.field());
                     }
                 });

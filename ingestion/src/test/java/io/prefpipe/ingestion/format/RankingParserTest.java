@@ -1,6 +1,7 @@
 package io.prefpipe.ingestion.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.prefpipe.ingestion.validate.FeedbackValidator;
 import io.prefpipe.ingestion.validate.Violation;
@@ -9,6 +10,7 @@ import io.prefpipe.schema.Ranking;
 import io.prefpipe.schema.Ratings;
 import io.prefpipe.schema.Response;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,8 +33,7 @@ class RankingParserTest {
     void parse_noTies_isARankingOfIdsBestFirst_withResponsesInTextOrder() {
         FeedbackEvent e = parsed("{\"prompt\": \"p\", \"responses\": [\"c\", \"a\", \"b\"], \"ranks\": [1, 3, 2]}");
         assertThat(e.getResponses()).extracting(Response::getId, Response::getText)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("r1", "a"),
-                        org.assertj.core.groups.Tuple.tuple("r2", "b"), org.assertj.core.groups.Tuple.tuple("r3", "c"));
+                .containsExactly(tuple("r1", "a"), tuple("r2", "b"), tuple("r3", "c"));
         assertThat(((Ranking) e.getJudgement()).getOrder()).containsExactly("r3", "r2", "r1");
         assertThat(e.getAnnotator().getId()).isEqualTo("ranking");
         assertThat(e.getEventId()).startsWith("rank-");
@@ -71,7 +72,7 @@ class RankingParserTest {
     @Test
     void parse_wholeNumberWrittenAsDecimal_isARank() {
         assertThat(parsed("{\"prompt\": \"p\", \"responses\": [\"a\", \"b\"], \"ranks\": [2.0, 1]}").getJudgement())
-                .isEqualTo(new Ranking(java.util.List.of("r2", "r1")));
+                .isEqualTo(new Ranking(List.of("r2", "r1")));
     }
 
     @ParameterizedTest(name = "{0}")
