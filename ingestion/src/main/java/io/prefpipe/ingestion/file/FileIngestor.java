@@ -110,6 +110,7 @@ public final class FileIngestor {
                     sink.sendDeadLetter(DeadLetters.ofLine(line.bytes(), violation, source, line.number(),
                             clock.instant()));
                     deadByReason.merge(violation.reason().code(), 1L, Long::sum);
+                    listener.onRejected(line.number(), violation);
                 }
                 if (read % options.progressEvery() == 0) {
                     listener.onProgress(new IngestProgress(read, produced, read - produced,

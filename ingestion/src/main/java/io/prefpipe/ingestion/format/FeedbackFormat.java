@@ -7,10 +7,17 @@ import java.util.stream.Collectors;
 public enum FeedbackFormat {
     /** Anthropic HH-RLHF: {@code {"chosen": dialogue, "rejected": dialogue}}; see {@link HhRlhfParser}. */
     HH_RLHF("hh-rlhf"),
-    /** TRL preference datasets: {@code {"prompt", "chosen", "rejected"}}; see {@link TrlParser}. */
+    /**
+     * TRL preference datasets: {@code {"prompt", "chosen", "rejected"}}, plain or conversational, or a conversational
+     * {@code {"chosen", "rejected"}} with an implicit prompt; see {@link TrlParser}.
+     */
     TRL("trl"),
     /** prefpipe's own JSON form of a {@code FeedbackEvent}; see {@link PrefpipeJsonParser}. */
-    PREFPIPE("prefpipe");
+    PREFPIPE("prefpipe"),
+    /** Ranked lists: {@code {"prompt", "responses": [...], "ranks": [...]}}, rank 1 best; see {@link RankingParser}. */
+    RANKING("ranking"),
+    /** Rated responses: {@code {"prompt", "responses": [...], "scores": [...]}}; see {@link RatingsParser}. */
+    RATINGS("ratings");
 
     private final String id;
 
@@ -28,6 +35,8 @@ public enum FeedbackFormat {
         return switch (this) {
             case HH_RLHF -> new HhRlhfParser();
             case TRL -> new TrlParser();
+            case RANKING -> new RankingParser();
+            case RATINGS -> new RatingsParser();
             case PREFPIPE -> new PrefpipeJsonParser();
         };
     }

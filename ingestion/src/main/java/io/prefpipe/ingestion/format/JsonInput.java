@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefpipe.ingestion.validate.RejectReason;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -60,6 +62,35 @@ final class JsonInput {
                 throw new InputRejected(RejectReason.UNKNOWN_FIELD, child(path, name), "unknown field '"
                         + child(path, name) + "'; allowed here: " + new TreeSet<>(allowed));
             }
+        }
+    }
+
+    /** The metadata every event of a line-based format starts with: where the line came from. */
+    static Map<String, String> sourceMetadata(LineContext context) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("source_file", context.sourceName());
+        metadata.put("source_line", Long.toString(context.lineNumber()));
+        return metadata;
+    }
+
+    /**
+     * Copies the top-level fields of {@code object} that are not in {@code known} into {@code metadata} as
+     * {@code prefix + name}, for formats whose datasets carry ids and scores of their own. A null is skipped; an
+     * object or array is rejected as {@code unknown_field}, since metadata holds strings only.
+     */
+    static void extraValues(ObjectNode object, Set<String> known, String prefix, Map<String, String> metadata)
+            throws InputRejected {
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+            String name = e.getKey();
+            if (known.contains(name) || e.getValue().isNull()) {
+                continue;
+            }
+            if (!e.getValue().isValueNode()) {
+                throw new InputRejected(RejectReason.UNKNOWN_FIELD, name, "unknown field '" + name + "' holds "
+                        + (e.getValue().isArray() ? "an array" : "an object") + "; only " + new TreeSet<>(known)
+                        + " and extra fields with a plain value are accepted");
+            }
+            metadata.put(prefix + name, e.getValue().asText());
         }
     }
 

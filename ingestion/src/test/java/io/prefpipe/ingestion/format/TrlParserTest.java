@@ -56,6 +56,22 @@ class TrlParserTest {
         assertThat(((PairwiseChoice) e.getJudgement()).getPreferred()).isEqualTo("r1");
     }
 
+    @Test
+    void parse_conversationalImplicitPrompt_takesTheSharedLeadingMessagesAsThePrompt() {
+        FeedbackEvent e = parsed("{\"chosen\": [{\"role\": \"system\", \"content\": \"Be brief.\"},"
+                + " {\"role\": \"user\", \"content\": \"What colour is the sky?\"},"
+                + " {\"role\": \"assistant\", \"content\": \"Blue.\"}],"
+                + " \"rejected\": [{\"role\": \"system\", \"content\": \"Be brief.\"},"
+                + " {\"role\": \"user\", \"content\": \"What colour is the sky?\"},"
+                + " {\"role\": \"assistant\", \"content\": \"Green.\"}, {\"role\": \"assistant\", \"content\": \"Or red.\"}]}");
+        FeedbackEvent explicit = parsed(CONVERSATIONAL);
+        assertThat(e.getPrompt()).isEqualTo(explicit.getPrompt());
+        assertThat(e.getResponses()).isEqualTo(explicit.getResponses());
+        assertThat(e.getJudgement()).isEqualTo(explicit.getJudgement());
+        assertThat(e.getEventId()).isEqualTo(explicit.getEventId());
+        assertThat(FeedbackValidator.withDefaults().validate(e)).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             implicit prompt       | {"chosen": "a", "rejected": "b"}                                   | missing_field | prompt
@@ -70,6 +86,12 @@ class TrlParserTest {
             content not a string  | {"prompt": [{"role": "user", "content": ["p"]}], "chosen": [], "rejected": []} | wrong_type | prompt[0].content
             structured extra      | {"prompt": "p", "chosen": "a", "rejected": "b", "messages": []}   | unknown_field | messages
             not json              | prompt=p                                                           | invalid_json  |
+            implicit, one list    | {"chosen": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "a"}], "rejected": "b"} | missing_field | prompt
+            implicit, no shared   | {"chosen": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "a"}], "rejected": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "b"}]} | missing_field | prompt
+            implicit, same        | {"chosen": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "a"}], "rejected": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "a"}]} | empty_text | chosen
+            implicit, a prefix    | {"chosen": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "a"}], "rejected": [{"role": "user", "content": "p"}]} | empty_text | rejected
+            implicit, user after  | {"chosen": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "a"}, {"role": "user", "content": "more"}], "rejected": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "b"}]} | invalid_value | chosen[2].role
+            implicit, tool prompt | {"chosen": [{"role": "tool", "content": "p"}, {"role": "assistant", "content": "a"}], "rejected": [{"role": "tool", "content": "p"}, {"role": "assistant", "content": "b"}]} | invalid_value | chosen[0].role
             """)
     void parse_badLine_namesReasonAndField(String name, String line, String reason, String field) {
         Violation v = rejected(line);
