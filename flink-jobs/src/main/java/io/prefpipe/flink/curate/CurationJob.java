@@ -55,7 +55,7 @@ public final class CurationJob {
     }
 
     /**
-     * Plans the offsets, creates missing output topics, and submits the job; returns once it is submitted. A bounded
+     * Plans the offsets of both feedback topics (Avro and JSON), creates missing JSON and output topics, and submits the job; returns once it is submitted. A bounded
      * run's snapshot is written by {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
      *
      * @throws CurationException if the snapshot folder is not empty or cannot be created, the feedback topic is missing,
@@ -67,12 +67,16 @@ public final class CurationJob {
         SourcePlanner planner = new SourcePlanner(config.bootstrapServers());
         SourcePlan plan;
         try {
-            plan = planner.plan(config.feedbackTopic(), config.groupId(), config.startingOffsets());
+            // The Avro topic is planned alone first: it must exist, and the topics created here take its shape.
+            SourcePlan avro = planner.plan(List.of(config.feedbackTopic()), config.groupId(),
+                    config.startingOffsets());
             if (config.createMissingTopics()) {
-                Topics.ensure(config.bootstrapServers(),
-                        List.of(config.deadLetterTopic(), config.pairsTopic(), config.annotatorsTopic()),
-                        plan.partitions(), plan.replicationFactor());
+                Topics.ensure(config.bootstrapServers(), List.of(config.feedbackJsonTopic(), config.deadLetterTopic(),
+                                config.pairsTopic(), config.annotatorsTopic()),
+                        avro.partitions(), avro.replicationFactor());
             }
+            plan = planner.plan(List.of(config.feedbackTopic(), config.feedbackJsonTopic()), config.groupId(),
+                    config.startingOffsets());
         } catch (IllegalStateException e) {
             throw new CurationException(e.getMessage(), e);
         }
