@@ -78,14 +78,15 @@ public final class DemoRunner {
             // On a shared cluster the demo's topics must not mix with earlier runs' data.
             String prefix = broker == null ? runId + "." : "";
             String feedback = prefix + "feedback";
+            String feedbackJson = prefix + "feedback.json";
             String deadLetters = prefix + "feedback.dlq";
             String pairs = prefix + "pairs";
             // One partition: which votes count as late depends on how partitions interleave, and the demo must
             // reproduce exactly from its seed.
-            Topics.ensure(bootstrap, List.of(feedback, deadLetters, pairs), 1, (short) 1);
+            Topics.ensure(bootstrap, List.of(feedback, feedbackJson, deadLetters, pairs), 1, (short) 1);
 
             Produced produced = produce(bootstrap, feedback, deadLetters, world);
-            CurationReport curation = curate(bootstrap, feedback, deadLetters, pairs, runId);
+            CurationReport curation = curate(bootstrap, feedback, feedbackJson, deadLetters, pairs, runId);
             PreferenceSnapshot snapshot = new SnapshotReader().read(curation.snapshotDir());
             double labelAccuracy = labelAccuracy(world, snapshot.examples());
             console.printf("      label accuracy against the true preference: %s %.4f on %d pairs (the stream), majority vote"
@@ -145,11 +146,13 @@ public final class DemoRunner {
         return String.join(", ", parts);
     }
 
-    private CurationReport curate(String bootstrap, String feedback, String dlq, String pairs, String runId) {
+    private CurationReport curate(String bootstrap, String feedback, String feedbackJson, String dlq, String pairs,
+            String runId) {
         return stage("curate", "3/5 Curating with Flink (bounded run on a local MiniCluster)", () -> {
             CurationJobConfig config = CurationJobConfig.builder()
                     .setBootstrapServers(bootstrap)
                     .setFeedbackTopic(feedback)
+                    .setFeedbackJsonTopic(feedbackJson)
                     .setDeadLetterTopic(dlq)
                     .setPairsTopic(pairs)
                     .setGroupId("prefpipe-" + runId)
@@ -332,8 +335,8 @@ public final class DemoRunner {
 
         @Override
         public void onStarted(String jobId, SourcePlan plan) {
-            console.printf("      job %s reading %d messages from %d partition(s) of '%s'%n", jobId,
-                    plan.offsetsCovered(), plan.partitions(), plan.topic());
+            console.printf("      job %s reading %d messages from %d partition(s) of %s%n", jobId,
+                    plan.offsetsCovered(), plan.partitions(), plan.topics());
         }
 
         @Override
