@@ -69,7 +69,7 @@ final class PipelineScenario {
         return report;
     }
 
-    private static List<PreferencePair> readPairs(List<Path> files) throws Exception {
+    static List<PreferencePair> readPairs(List<Path> files) throws Exception {
         List<PreferencePair> out = new ArrayList<>();
         for (Path f : files) {
             try (ParquetReader<PreferencePair> reader = AvroParquetReader.<PreferencePair>builder(new LocalInputFile(f),
