@@ -31,11 +31,10 @@ import picocli.CommandLine.Option;
         defaultValueProvider = CurateCommand.Defaults.class,
         description = {
             "Runs the streaming curation job on a local Flink MiniCluster: reads feedback from the Avro topic and the",
-            "JSON topic, dead-letters invalid",
-            "events, deduplicates, aggregates each comparison's votes and writes curated pairs exactly once to Parquet",
-            "under --out and to the pairs topic. The --aggregator is refitted over recent votes now and then; its",
-            "per-annotator estimates go to the annotators topic, and all but mv decide comparisons with the latest",
-            "fit.",
+            "JSON topic (--json-topic), dead-letters invalid events, deduplicates, aggregates each comparison's votes",
+            "and writes curated pairs exactly once to Parquet under --out and to the pairs topic. The --aggregator is",
+            "refitted over recent votes now and then; its per-annotator estimates go to the annotators topic, and all",
+            "but mv decide comparisons with the latest fit.",
             "With --bounded it stops at the offsets present at start, writes the snapshot manifest (with the final",
             "model's label-noise estimate) and prints the counts; without it, it runs until stopped."
         })

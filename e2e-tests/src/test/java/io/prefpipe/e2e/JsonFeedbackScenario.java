@@ -133,7 +133,9 @@ final class JsonFeedbackScenario {
     }
 
     private static String text(int c, String responseId) {
-        return responseId.equals("r1") ? "À gauche, après le pont " + c + "." : "Tout droit, puis à droite " + c + ".";
+        return responseId.equals("r1")
+                ? "À gauche, après le pont " + c + "."
+                : "Tout droit, puis à droite " + c + ".";
     }
 
     private static FeedbackEvent vote(int c, int v, String preferred) {

@@ -50,6 +50,11 @@ final class PipelineScenario {
 
         SnapshotManifest.Counts counts = report.counts();
         assertThat(counts.eventsIn()).as("every produced event is read").isEqualTo(report.eventsProduced());
+        assertThat(report.eventsInByTopic()).as("every event produced to each topic, Avro and JSON, is read from it")
+                .isEqualTo(report.producedByTopic())
+                .hasSize(2)
+                .allSatisfy((topic, n) -> assertThat(n).as(topic).isPositive());
+        assertThat(report.reconciles()).isTrue();
         assertThat(counts.eventsIn())
                 .as("events in = curated + filtered + dead-lettered")
                 .isEqualTo(counts.curatedEvents() + counts.filteredTotal() + counts.deadLetteredTotal());

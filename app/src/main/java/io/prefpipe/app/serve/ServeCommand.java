@@ -52,7 +52,8 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBodyBytes;
 
     @Option(names = "--ack-timeout-seconds", defaultValue = "10",
-            description = "How long a request waits for Kafka's acknowledgements before 503 (default: ${DEFAULT-VALUE}).")
+            description = "How long a request waits for Kafka's acknowledgements before it is answered 503"
+                    + " (default: ${DEFAULT-VALUE}).")
     long ackTimeoutSeconds;
 
     @Override
@@ -86,7 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String token() throws IOException {
+    /** The token from --token-file, else from the environment. */
+    String token() throws IOException {
         if (tokenFile != null) {
             List<String> lines = Files.readAllLines(tokenFile, StandardCharsets.UTF_8);
             if (lines.isEmpty() || lines.get(0).isBlank()) {

@@ -55,8 +55,9 @@ public final class CurationJob {
     }
 
     /**
-     * Plans the offsets of both feedback topics (Avro and JSON), creates missing JSON and output topics, and submits the job; returns once it is submitted. A bounded
-     * run's snapshot is written by {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
+     * Plans the offsets of both feedback topics (Avro and JSON), creates the missing JSON and output topics, and
+     * submits the job; returns once it is submitted. A bounded run's snapshot is written by
+     * {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
      *
      * @throws CurationException if the snapshot folder is not empty or cannot be created, the feedback topic is missing,
      *     or the job cannot be submitted

@@ -33,8 +33,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The job graph: feedback source (the Avro and the JSON topic) → decode and validate (dead letters to their topic) → event time → dedupe by event
- * id → curate by comparison id → pairs to Parquet and to the pairs topic. Beside curation, the deduplicated events'
+ * The job graph: feedback source (the Avro and the JSON topic) → decode and validate (dead letters to their topic) →
+ * event time → dedupe by event id → curate by comparison id → pairs to Parquet and to the pairs topic. Beside curation, the deduplicated events'
  * pairwise votes feed one annotator-model estimator, whose models are broadcast to curation and whose per-annotator
  * estimates go to the annotators topic. Every operator has a stable uid so state survives changes to the graph around
  * it.
