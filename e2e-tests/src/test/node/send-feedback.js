@@ -1,7 +1,7 @@
 // Sends one prefpipe JSON feedback event per line of standard input to a Kafka topic with kafkajs.
 // A line "KEY<TAB>JSON" is keyed by KEY (use the comparison id); a line without a tab is sent unkeyed.
 // Usage: node send-feedback.js BOOTSTRAP TOPIC < events.jsonl
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, Partitioners, logLevel } = require('kafkajs');
 const readline = require('readline');
 
 async function main() {
@@ -18,7 +18,12 @@ async function main() {
   }
   const kafka = new Kafka({ clientId: 'prefpipe-kafkajs', brokers: bootstrap.split(','), logLevel: logLevel.WARN });
   // idempotent, acks from all in-sync replicas: a retried send neither loses nor doubles an event
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // and keys hashed as the Java client does (murmur2), so a comparison's votes go where Java producers put them
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });
