@@ -31,7 +31,7 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Mixin TopicOptions topics;
 
-    @Option(names = "--json-topic", defaultValue = "feedback.json",
+    @Option(names = "--json-topic", defaultValue = Topics.FEEDBACK_JSON,
             description = "Topic of feedback in prefpipe's JSON form (default: ${DEFAULT-VALUE}).")
     String jsonTopic;
 

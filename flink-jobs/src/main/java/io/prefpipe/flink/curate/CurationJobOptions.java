@@ -3,6 +3,7 @@ package io.prefpipe.flink.curate;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.prefpipe.flink.kafka.StartingOffsets;
+import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.ingestion.validate.ValidationLimits;
 import io.prefpipe.labeling.curate.ComparisonCurator;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class CurationJobOptions {
     public static final ConfigOption<String> FEEDBACK_TOPIC = key("feedback-topic").stringType().defaultValue("feedback")
             .withDescription("Topic of Avro FeedbackEvents to curate.");
     public static final ConfigOption<String> FEEDBACK_JSON_TOPIC = key("feedback-json-topic").stringType()
-            .defaultValue("feedback.json")
+            .defaultValue(Topics.FEEDBACK_JSON)
             .withDescription("Topic of FeedbackEvents in prefpipe's JSON form (one object per message, UTF-8), "
                     + "curated exactly like the Avro ones, so that any Kafka client can publish feedback. Created "
                     + "like the output topics if missing.");
