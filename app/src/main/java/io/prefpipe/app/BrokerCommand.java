@@ -31,6 +31,10 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Mixin TopicOptions topics;
 
+    @Option(names = "--json-topic", defaultValue = Topics.FEEDBACK_JSON,
+            description = "Topic of feedback in prefpipe's JSON form (default: ${DEFAULT-VALUE}).")
+    String jsonTopic;
+
     @Override
     public Integer call() throws Exception {
         EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
@@ -43,14 +47,15 @@ final class BrokerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (EmbeddedKafkaBroker broker = builder.build().start()) {
             String bootstrap = broker.bootstrapServers();
-            Topics.ensure(bootstrap, List.of(topics.feedback, topics.deadLetters, topics.pairs), partitions, (short) 1);
+            Topics.ensure(bootstrap, List.of(topics.feedback, jsonTopic, topics.deadLetters, topics.pairs), partitions,
+                    (short) 1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 broker.close();
                 stopped.countDown();
             }, "prefpipe-broker-shutdown"));
             System.out.println("Kafka broker ready at " + bootstrap);
-            System.out.println("Topics: " + topics.feedback + ", " + topics.deadLetters + ", " + topics.pairs
-                    + " (" + partitions + " partitions each)");
+            System.out.println("Topics: " + topics.feedback + ", " + jsonTopic + ", " + topics.deadLetters + ", "
+                    + topics.pairs + " (" + partitions + " partitions each)");
             System.out.println("Use it from another shell with:  export PREFPIPE_BOOTSTRAP=" + bootstrap);
             System.out.println("Press Ctrl-C to stop.");
             System.out.flush();

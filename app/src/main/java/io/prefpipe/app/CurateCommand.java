@@ -30,11 +30,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         defaultValueProvider = CurateCommand.Defaults.class,
         description = {
-            "Runs the streaming curation job on a local Flink MiniCluster: reads Avro feedback, dead-letters invalid",
-            "events, deduplicates, aggregates each comparison's votes and writes curated pairs exactly once to Parquet",
-            "under --out and to the pairs topic. The --aggregator is refitted over recent votes now and then; its",
-            "per-annotator estimates go to the annotators topic, and all but mv decide comparisons with the latest",
-            "fit.",
+            "Runs the streaming curation job on a local Flink MiniCluster: reads feedback from the Avro topic and the",
+            "JSON topic (--json-topic), dead-letters invalid events, deduplicates, aggregates each comparison's votes",
+            "and writes curated pairs exactly once to Parquet under --out and to the pairs topic. The --aggregator is",
+            "refitted over recent votes now and then; its per-annotator estimates go to the annotators topic, and all",
+            "but mv decide comparisons with the latest fit.",
             "With --bounded it stops at the offsets present at start, writes the snapshot manifest (with the final",
             "model's label-noise estimate) and prints the counts; without it, it runs until stopped."
         })
@@ -48,6 +48,10 @@ final class CurateCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "Folder that receives the snapshot folder.")
     Path out;
+
+    @Option(names = "--json-topic", description = "Topic of feedback events in prefpipe's JSON form, curated like the Avro"
+                    + " ones (default: ${DEFAULT-VALUE}).")
+    String jsonTopic;
 
     @Option(names = "--bounded", description = "Stop at the end offsets present at start and write the snapshot manifest.")
     boolean bounded;
@@ -93,6 +97,7 @@ final class CurateCommand implements Callable<Integer> {
             }
             return switch (option.longestName()) {
                 case "--group-id" -> text(CurationJobOptions.GROUP_ID);
+                case "--json-topic" -> text(CurationJobOptions.FEEDBACK_JSON_TOPIC);
                 case "--aggregator" -> text(CurationJobOptions.AGGREGATOR);
                 case "--ambiguity-threshold" -> text(CurationJobOptions.AMBIGUITY_THRESHOLD);
                 case "--annotators-topic" -> text(CurationJobOptions.ANNOTATORS_TOPIC);
@@ -117,6 +122,7 @@ final class CurateCommand implements Callable<Integer> {
         CurationJobConfig config = CurationJobConfig.builder()
                 .setBootstrapServers(kafka.bootstrap)
                 .setFeedbackTopic(topics.feedback)
+                .setFeedbackJsonTopic(jsonTopic)
                 .setDeadLetterTopic(topics.deadLetters)
                 .setPairsTopic(topics.pairs)
                 .setGroupId(groupId)
@@ -135,7 +141,7 @@ final class CurateCommand implements Callable<Integer> {
         CurationProgressListener progress = new CurationProgressListener() {
             @Override
             public void onStarted(String jobId, SourcePlan plan) {
-                System.out.printf("curation job %s reading '%s' (%d partitions)%n", jobId, plan.topic(), plan.partitions());
+                System.out.printf("curation job %s reading %s (%d partitions)%n", jobId, plan.topics(), plan.partitions());
             }
 
             @Override
@@ -156,6 +162,7 @@ final class CurateCommand implements Callable<Integer> {
         SnapshotManifest.Counts c = r.counts();
         System.out.printf("events in %d = curated %d + filtered %d + dead-lettered %d  [%s]%n", c.eventsIn(),
                 c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal(), c.reconciles() ? "reconciled" : "MISMATCH");
+        System.out.printf("  events in by topic      %s%n", r.eventsInByTopic());
         System.out.printf("  filtered by reason      %s%n", c.filtered());
         System.out.printf("  dead-lettered by reason %s%n", c.deadLettered());
         System.out.printf("%d pairs in %d Parquet file(s); manifest %s; %.1f s%n", c.pairs(), r.manifest().files().size(),

@@ -41,6 +41,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--annotators", description = "Simulated annotators (default: ${DEFAULT-VALUE}).")
     int annotators;
 
+    @Option(names = "--json-share", description = "Share of the events sent as JSON to the JSON feedback topic by a plain"
+            + " Kafka client, the rest as Avro (default: ${DEFAULT-VALUE}).")
+    double jsonShare;
+
     @Option(names = "--aggregator", description = "Label aggregator of the curation job (default: ${DEFAULT-VALUE}).")
     String aggregator;
 
@@ -73,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoOptions options = DemoOptions.builder()
                 .setSeed(seed).setOut(out).setBootstrap(bootstrap)
                 .setComparisons(comparisons).setJudgements(judgements).setAnnotators(annotators)
-                .setAggregator(aggregator).setEmitAfterVotes(emitAfterVotes)
+                .setJsonShare(jsonShare).setAggregator(aggregator).setEmitAfterVotes(emitAfterVotes)
                 .setSftSteps(sftSteps).setDpoSteps(dpoSteps).setBatchSize(batchSize)
                 .setBeta(beta).setSftLearningRate(sftLearningRate).setDpoLearningRate(dpoLearningRate)
                 .setEvalTemperature(evalTemperature)
@@ -98,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                 case "--comparisons" -> DEFAULTS.comparisons();
                 case "--judgements" -> DEFAULTS.judgements();
                 case "--annotators" -> DEFAULTS.annotators();
+                case "--json-share" -> DEFAULTS.jsonShare();
                 case "--aggregator" -> DEFAULTS.aggregator();
                 case "--emit-after-votes" -> DEFAULTS.emitAfterVotes();
                 case "--sft-steps" -> DEFAULTS.sftSteps();
@@ -118,9 +123,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("prefpipe demo summary");
         out.println("---------------------");
-        out.printf("events produced           %d%n", r.eventsProduced());
+        out.printf("events produced           %d  %s%n", r.eventsProduced(), r.producedByTopic());
         out.printf("events in (curation)      %d = curated %d + filtered %d + dead-lettered %d  [%s]%n", c.eventsIn(),
                 c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal(), r.reconciles() ? "reconciled" : "MISMATCH");
+        out.printf("  events in by topic      %s%n", r.eventsInByTopic());
         out.printf("  filtered by reason      %s%n", c.filtered());
         out.printf("  dead-lettered by reason %s%n", c.deadLettered());
         out.printf("curated pairs             %d  (snapshot %s)%n", c.pairs(), r.snapshotDir());

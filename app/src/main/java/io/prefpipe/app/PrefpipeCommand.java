@@ -1,5 +1,6 @@
 package io.prefpipe.app;
 
+import io.prefpipe.app.serve.ServeCommand;
 import io.prefpipe.app.train.EvalCommand;
 import io.prefpipe.app.train.LogprobsCommand;
 import io.prefpipe.app.train.OptimizeCommand;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             CurateCommand.class,
             ExportCommand.class,
+            ServeCommand.class,
             DemoCommand.class,
             RsoCommand.class,
             LabelCommand.class,

@@ -19,5 +19,6 @@ class CurateCommandTest {
         assertThat(command.ambiguityThreshold).isEqualTo(CurationJobOptions.AMBIGUITY_THRESHOLD.defaultValue());
         assertThat(command.groupId).isEqualTo(CurationJobOptions.GROUP_ID.defaultValue());
         assertThat(command.topics.feedback).isEqualTo("feedback");
+        assertThat(command.jsonTopic).isEqualTo(CurationJobOptions.FEEDBACK_JSON_TOPIC.defaultValue());
     }
 }

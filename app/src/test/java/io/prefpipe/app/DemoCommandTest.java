@@ -25,6 +25,7 @@ class DemoCommandTest {
         assertThat(command.beta).isEqualTo(defaults.beta());
         assertThat(command.dpoLearningRate).isEqualTo(defaults.dpoLearningRate());
         assertThat(command.evalTemperature).isEqualTo(defaults.evalTemperature());
+        assertThat(command.jsonShare).isEqualTo(defaults.jsonShare());
         assertThat(command.bootstrap).isNull();
     }
 

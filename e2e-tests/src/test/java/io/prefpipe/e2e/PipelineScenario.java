@@ -50,6 +50,11 @@ final class PipelineScenario {
 
         SnapshotManifest.Counts counts = report.counts();
         assertThat(counts.eventsIn()).as("every produced event is read").isEqualTo(report.eventsProduced());
+        assertThat(report.eventsInByTopic()).as("every event produced to each topic, Avro and JSON, is read from it")
+                .isEqualTo(report.producedByTopic())
+                .hasSize(2)
+                .allSatisfy((topic, n) -> assertThat(n).as(topic).isPositive());
+        assertThat(report.reconciles()).isTrue();
         assertThat(counts.eventsIn())
                 .as("events in = curated + filtered + dead-lettered")
                 .isEqualTo(counts.curatedEvents() + counts.filteredTotal() + counts.deadLetteredTotal());
@@ -69,7 +74,7 @@ final class PipelineScenario {
         return report;
     }
 
-    private static List<PreferencePair> readPairs(List<Path> files) throws Exception {
+    static List<PreferencePair> readPairs(List<Path> files) throws Exception {
         List<PreferencePair> out = new ArrayList<>();
         for (Path f : files) {
             try (ParquetReader<PreferencePair> reader = AvroParquetReader.<PreferencePair>builder(new LocalInputFile(f),

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param annotators simulated annotators
  * @param redeliveryRate share of judgements delivered twice
  * @param malformedRate share of judgements followed by a malformed event
+ * @param jsonShare share of events sent as JSON to the JSON feedback topic by a plain Kafka client, the rest as Avro
  * @param aggregator the label aggregator of the curation job
  * @param emitAfterVotes votes after which a comparison is decided without waiting for its window to close
  * @param sftSteps supervised warm-up steps
@@ -35,6 +36,7 @@ public record DemoOptions(
         int annotators,
         double redeliveryRate,
         double malformedRate,
+        double jsonShare,
         String aggregator,
         int emitAfterVotes,
         int sftSteps,
@@ -57,6 +59,9 @@ public record DemoOptions(
         positive(dpoSteps, "dpoSteps");
         positive(batchSize, "batchSize");
         positive(evalSamplesPerPrompt, "evalSamplesPerPrompt");
+        if (!(jsonShare >= 0 && jsonShare <= 1)) {
+            throw new IllegalArgumentException("jsonShare must be in [0, 1], got " + jsonShare);
+        }
         if (!(sftLearningRate > 0)) {
             throw new IllegalArgumentException("sftLearningRate must be > 0, got " + sftLearningRate);
         }
@@ -91,6 +96,7 @@ public record DemoOptions(
         private int annotators = 20;
         private double redeliveryRate = 0.01;
         private double malformedRate = 0.005;
+        private double jsonShare = 0.1;
         private String aggregator = "ds";
         private int emitAfterVotes = 100;
         private int sftSteps = 2000;
@@ -146,6 +152,11 @@ public record DemoOptions(
             return this;
         }
 
+        public Builder setJsonShare(double jsonShare) {
+            this.jsonShare = jsonShare;
+            return this;
+        }
+
         public Builder setAggregator(String aggregator) {
             this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
             return this;
@@ -198,7 +209,7 @@ public record DemoOptions(
 
         public DemoOptions build() {
             return new DemoOptions(seed, out, bootstrap, comparisons, judgements, annotators, redeliveryRate,
-                    malformedRate, aggregator, emitAfterVotes, sftSteps, dpoSteps, batchSize, sftLearningRate, dpoLearningRate, beta, evalSamplesPerPrompt,
+                    malformedRate, jsonShare, aggregator, emitAfterVotes, sftSteps, dpoSteps, batchSize, sftLearningRate, dpoLearningRate, beta, evalSamplesPerPrompt,
                     evalTemperature);
         }
     }

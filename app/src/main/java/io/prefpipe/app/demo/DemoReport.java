@@ -8,8 +8,10 @@ import java.util.Map;
 /**
  * What a demo run did and measured.
  *
- * @param eventsProduced messages produced to the feedback topic (valid, redelivered and malformed)
+ * @param eventsProduced messages produced to the feedback topics (valid, redelivered and malformed)
+ * @param producedByTopic messages produced to each feedback topic: Avro and JSON
  * @param counts the fate of every event the curation job read
+ * @param eventsInByTopic events the curation job read from each feedback topic
  * @param snapshotDir the curated snapshot
  * @param aggregator the stream's label aggregator
  * @param labelAccuracy share of curated pairs whose chosen response has the higher true reward (ties count half)
@@ -33,7 +35,9 @@ import java.util.Map;
  */
 public record DemoReport(
         long eventsProduced,
+        Map<String, Long> producedByTopic,
         SnapshotManifest.Counts counts,
+        Map<String, Long> eventsInByTopic,
         Path snapshotDir,
         String aggregator,
         double labelAccuracy,
@@ -54,8 +58,9 @@ public record DemoReport(
         Map<String, Duration> stageTimes,
         Duration total) {
 
-    /** Events in = curated + filtered + dead-lettered, and every event produced was read. */
+    /** Events in = curated + filtered + dead-lettered, and every event produced to each topic was read from it. */
     public boolean reconciles() {
-        return counts.reconciles() && counts.eventsIn() == eventsProduced;
+        return counts.reconciles() && counts.eventsIn() == eventsProduced
+                && producedByTopic.equals(eventsInByTopic);
     }
 }

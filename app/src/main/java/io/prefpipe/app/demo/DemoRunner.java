@@ -8,6 +8,7 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.kafka.SourcePlan;
+import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
 import io.prefpipe.ingestion.kafka.FeedbackProducer;
 import io.prefpipe.ingestion.kafka.FeedbackProducerConfig;
 import io.prefpipe.ingestion.kafka.Topics;
@@ -46,7 +47,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs the whole pipeline once: synthetic feedback → Kafka → the Flink curation job → a Parquet snapshot → a tiny
@@ -55,6 +58,7 @@ import java.util.Set;
  */
 public final class DemoRunner {
     private static final int LOSS_WINDOW = 20;
+    private static final long JSON_SHARE_SALT = 0x4A534F4E5F534852L;
     private static final int MAX_NEW_TOKENS = 48;
     private static final DateTimeFormatter RUN_ID =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -78,14 +82,15 @@ public final class DemoRunner {
             // On a shared cluster the demo's topics must not mix with earlier runs' data.
             String prefix = broker == null ? runId + "." : "";
             String feedback = prefix + "feedback";
+            String feedbackJson = prefix + "feedback.json";
             String deadLetters = prefix + "feedback.dlq";
             String pairs = prefix + "pairs";
             // One partition: which votes count as late depends on how partitions interleave, and the demo must
             // reproduce exactly from its seed.
-            Topics.ensure(bootstrap, List.of(feedback, deadLetters, pairs), 1, (short) 1);
+            Topics.ensure(bootstrap, List.of(feedback, feedbackJson, deadLetters, pairs), 1, (short) 1);
 
-            Produced produced = produce(bootstrap, feedback, deadLetters, world);
-            CurationReport curation = curate(bootstrap, feedback, deadLetters, pairs, runId);
+            Produced produced = produce(bootstrap, feedback, feedbackJson, deadLetters, world);
+            CurationReport curation = curate(bootstrap, feedback, feedbackJson, deadLetters, pairs, runId);
             PreferenceSnapshot snapshot = new SnapshotReader().read(curation.snapshotDir());
             double labelAccuracy = labelAccuracy(world, snapshot.examples());
             console.printf("      label accuracy against the true preference: %s %.4f on %d pairs (the stream), majority vote"
@@ -103,10 +108,15 @@ public final class DemoRunner {
         });
     }
 
-    /** What was produced, and majority vote decided in one batch over the same events, as a baseline. */
-    private record Produced(long events, MajorityVoteBaseline.Result majorityVote) {}
+    /** What was produced to each topic, and majority vote decided in one batch over the same events, as a baseline. */
+    private record Produced(Map<String, Long> byTopic, MajorityVoteBaseline.Result majorityVote) {
+        long events() {
+            return byTopic.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
 
-    private Produced produce(String bootstrap, String feedbackTopic, String dlqTopic, SyntheticWorld world) {
+    private Produced produce(String bootstrap, String feedbackTopic, String jsonTopic, String dlqTopic,
+            SyntheticWorld world) {
         return stage("produce", "2/5 Producing synthetic feedback", () -> {
             SyntheticFeedback feedback = new SyntheticFeedback(SyntheticFeedbackConfig.builder(options.seed())
                     .setComparisons(options.comparisons())
@@ -118,22 +128,35 @@ public final class DemoRunner {
             console.printf("      %d judgements on %d comparisons by %d simulated annotators (%s)%n",
                     options.judgements(), options.comparisons(), options.annotators(), annotatorMix(feedback));
             MajorityVoteBaseline baseline = new MajorityVoteBaseline(world, FeedbackValidator.withDefaults());
-            long sent = 0;
+            // Which events go as JSON is drawn from its own stream, so the events themselves stay what the seed makes.
+            Random toJson = new Random(options.seed() ^ JSON_SHARE_SALT);
+            PrefpipeJsonWriter json = new PrefpipeJsonWriter();
+            long avroSent = 0;
+            long jsonSent = 0;
             try (FeedbackProducer producer = new FeedbackProducer(FeedbackProducerConfig.builder()
                     .setBootstrapServers(bootstrap).setFeedbackTopic(feedbackTopic).setDeadLetterTopic(dlqTopic)
-                    .build())) {
+                    .build());
+                    JsonFeedbackClient jsonClient = new JsonFeedbackClient(bootstrap, jsonTopic)) {
                 for (FeedbackEvent e : feedback) {
-                    producer.send(e);
+                    if (toJson.nextDouble() < options.jsonShare()) {
+                        jsonClient.send(e.getComparisonId(), json.write(e));
+                        jsonSent++;
+                    } else {
+                        producer.send(e);
+                        avroSent++;
+                    }
                     baseline.accept(e);
-                    if (++sent % 5_000 == 0) {
-                        console.printf("      ... %d events sent%n", sent);
+                    if ((avroSent + jsonSent) % 5_000 == 0) {
+                        console.printf("      ... %d events sent%n", avroSent + jsonSent);
                     }
                 }
                 producer.flush();
+                jsonClient.flush();
             }
-            console.printf("      %d events produced to '%s' (including redeliveries and malformed events)%n", sent,
-                    feedbackTopic);
-            return new Produced(sent, baseline.result());
+            console.printf("      %d events produced (including redeliveries and malformed events): %d as Avro to '%s',"
+                    + " %d as JSON to '%s'%n", avroSent + jsonSent, avroSent, feedbackTopic, jsonSent, jsonTopic);
+            Map<String, Long> byTopic = new TreeMap<>(Map.of(feedbackTopic, avroSent, jsonTopic, jsonSent));
+            return new Produced(byTopic, baseline.result());
         });
     }
 
@@ -145,11 +168,13 @@ public final class DemoRunner {
         return String.join(", ", parts);
     }
 
-    private CurationReport curate(String bootstrap, String feedback, String dlq, String pairs, String runId) {
+    private CurationReport curate(String bootstrap, String feedback, String feedbackJson, String dlq, String pairs,
+            String runId) {
         return stage("curate", "3/5 Curating with Flink (bounded run on a local MiniCluster)", () -> {
             CurationJobConfig config = CurationJobConfig.builder()
                     .setBootstrapServers(bootstrap)
                     .setFeedbackTopic(feedback)
+                    .setFeedbackJsonTopic(feedbackJson)
                     .setDeadLetterTopic(dlq)
                     .setPairsTopic(pairs)
                     .setGroupId("prefpipe-" + runId)
@@ -166,9 +191,9 @@ public final class DemoRunner {
                     .build();
             CurationReport r = CurationJob.run(config, new ConsoleCurationProgress(console));
             SnapshotManifest.Counts c = r.counts();
-            console.printf("      events in %d = curated %d + filtered %d %s + dead-lettered %d %s -> %s%n",
-                    c.eventsIn(), c.curatedEvents(), c.filteredTotal(), c.filtered(), c.deadLetteredTotal(),
-                    c.deadLettered(), c.reconciles() ? "reconciled" : "DOES NOT RECONCILE");
+            console.printf("      events in %d %s = curated %d + filtered %d %s + dead-lettered %d %s -> %s%n",
+                    c.eventsIn(), r.eventsInByTopic(), c.curatedEvents(), c.filteredTotal(), c.filtered(),
+                    c.deadLetteredTotal(), c.deadLettered(), c.reconciles() ? "reconciled" : "DOES NOT RECONCILE");
             console.printf("      %d pairs in %d Parquet file(s) under %s%n", r.pairs(), r.manifest().files().size(),
                     r.snapshotDir());
             return r;
@@ -228,7 +253,8 @@ public final class DemoRunner {
                 List<String> pol = eval.sample(policy, options.seed() + 1);
                 printExamples(eval, refA, pol);
                 end("score", scoring);
-                return new DemoReport(produced.events(), curation.counts(), curation.snapshotDir(),
+                return new DemoReport(produced.events(), produced.byTopic(), curation.counts(),
+                        curation.eventsInByTopic(), curation.snapshotDir(),
                         options.aggregator(), labelAccuracy, produced.majorityVote().accuracy(),
                         produced.majorityVote().pairs(), estimatedFlipRate(snapshot.manifest()),
                         produced.majorityVote().trueFlipRate(),
@@ -332,8 +358,8 @@ public final class DemoRunner {
 
         @Override
         public void onStarted(String jobId, SourcePlan plan) {
-            console.printf("      job %s reading %d messages from %d partition(s) of '%s'%n", jobId,
-                    plan.offsetsCovered(), plan.partitions(), plan.topic());
+            console.printf("      job %s reading %d messages from %d partition(s) of %s%n", jobId,
+                    plan.offsetsCovered(), plan.partitions(), plan.topics());
         }
 
         @Override

@@ -55,8 +55,9 @@ public final class CurationJob {
     }
 
     /**
-     * Plans the offsets, creates missing output topics, and submits the job; returns once it is submitted. A bounded
-     * run's snapshot is written by {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
+     * Plans the offsets of both feedback topics (Avro and JSON), creates the missing JSON and output topics, and
+     * submits the job; returns once it is submitted. A bounded run's snapshot is written by
+     * {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
      *
      * @throws CurationException if the snapshot folder is not empty or cannot be created, the feedback topic is missing,
      *     or the job cannot be submitted
@@ -67,12 +68,16 @@ public final class CurationJob {
         SourcePlanner planner = new SourcePlanner(config.bootstrapServers());
         SourcePlan plan;
         try {
-            plan = planner.plan(config.feedbackTopic(), config.groupId(), config.startingOffsets());
+            // The Avro topic is planned alone first: it must exist, and the topics created here take its shape.
+            SourcePlan avro = planner.plan(List.of(config.feedbackTopic()), config.groupId(),
+                    config.startingOffsets());
             if (config.createMissingTopics()) {
-                Topics.ensure(config.bootstrapServers(),
-                        List.of(config.deadLetterTopic(), config.pairsTopic(), config.annotatorsTopic()),
-                        plan.partitions(), plan.replicationFactor());
+                Topics.ensure(config.bootstrapServers(), List.of(config.feedbackJsonTopic(), config.deadLetterTopic(),
+                                config.pairsTopic(), config.annotatorsTopic()),
+                        avro.partitions(), avro.replicationFactor());
             }
+            plan = planner.plan(List.of(config.feedbackTopic(), config.feedbackJsonTopic()), config.groupId(),
+                    config.startingOffsets());
         } catch (IllegalStateException e) {
             throw new CurationException(e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import static io.prefpipe.flink.curate.CurationJobOptions.EMIT_AFTER_VOTES;
 import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_REFIT_EVERY_VOTES;
 import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_REFIT_INTERVAL;
 import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_WINDOW_VOTES;
+import static io.prefpipe.flink.curate.CurationJobOptions.FEEDBACK_JSON_TOPIC;
 import static io.prefpipe.flink.curate.CurationJobOptions.FEEDBACK_TOPIC;
 import static io.prefpipe.flink.curate.CurationJobOptions.GROUP_ID;
 import static io.prefpipe.flink.curate.CurationJobOptions.MAX_OUT_OF_ORDERNESS;
@@ -40,6 +41,7 @@ import java.util.Objects;
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param feedbackTopic topic of Avro feedback events
+ * @param feedbackJsonTopic topic of feedback events in prefpipe's JSON form
  * @param deadLetterTopic topic of dead letters
  * @param pairsTopic topic of curated pairs
  * @param annotatorsTopic topic of annotator estimates
@@ -71,6 +73,7 @@ import java.util.Objects;
 public record CurationJobConfig(
         String bootstrapServers,
         String feedbackTopic,
+        String feedbackJsonTopic,
         String deadLetterTopic,
         String pairsTopic,
         String annotatorsTopic,
@@ -102,6 +105,7 @@ public record CurationJobConfig(
     public CurationJobConfig {
         requireText("bootstrapServers", bootstrapServers);
         requireText("feedbackTopic", feedbackTopic);
+        requireText("feedbackJsonTopic", feedbackJsonTopic);
         requireText("deadLetterTopic", deadLetterTopic);
         requireText("pairsTopic", pairsTopic);
         requireText("annotatorsTopic", annotatorsTopic);
@@ -142,10 +146,10 @@ public record CurationJobConfig(
         requireAtLeast("transactionTimeout", transactionTimeout, Duration.ofSeconds(1));
         requireAtLeast("progressInterval", progressInterval, Duration.ofMillis(10));
 
-        List<String> topics = List.of(feedbackTopic, deadLetterTopic, pairsTopic, annotatorsTopic);
+        List<String> topics = List.of(feedbackTopic, feedbackJsonTopic, deadLetterTopic, pairsTopic, annotatorsTopic);
         if (new HashSet<>(topics).size() != topics.size()) {
-            throw new IllegalArgumentException("feedbackTopic, deadLetterTopic, pairsTopic and annotatorsTopic must "
-                    + "differ, got " + String.join(", ", topics));
+            throw new IllegalArgumentException("feedbackTopic, feedbackJsonTopic, deadLetterTopic, pairsTopic and "
+                    + "annotatorsTopic must differ, got " + String.join(", ", topics));
         }
         // Votes that leave the window before a refit would never be in any model.
         if (estimatorRefitEveryVotes > estimatorWindowVotes) {
@@ -189,6 +193,7 @@ public record CurationJobConfig(
     public static final class Builder {
         private String bootstrapServers;
         private String feedbackTopic = FEEDBACK_TOPIC.defaultValue();
+        private String feedbackJsonTopic = FEEDBACK_JSON_TOPIC.defaultValue();
         private String deadLetterTopic = DEAD_LETTER_TOPIC.defaultValue();
         private String pairsTopic = PAIRS_TOPIC.defaultValue();
         private String annotatorsTopic = ANNOTATORS_TOPIC.defaultValue();
@@ -227,6 +232,11 @@ public record CurationJobConfig(
 
         public Builder setFeedbackTopic(String feedbackTopic) {
             this.feedbackTopic = Objects.requireNonNull(feedbackTopic, "feedbackTopic");
+            return this;
+        }
+
+        public Builder setFeedbackJsonTopic(String feedbackJsonTopic) {
+            this.feedbackJsonTopic = Objects.requireNonNull(feedbackJsonTopic, "feedbackJsonTopic");
             return this;
         }
 
@@ -377,9 +387,9 @@ public record CurationJobConfig(
                 Path name = snapshotDir.toAbsolutePath().normalize().getFileName();
                 id = name == null ? null : name.toString();
             }
-            return new CurationJobConfig(bootstrapServers, feedbackTopic, deadLetterTopic, pairsTopic, annotatorsTopic,
-                    groupId, startingOffsets, bounded, snapshotDir, id, parallelism, checkpointInterval, checkpointDir,
-                    emitAfterVotes, comparisonWindow, maxOutOfOrderness, sourceIdleness, dedupeTtl,
+            return new CurationJobConfig(bootstrapServers, feedbackTopic, feedbackJsonTopic, deadLetterTopic,
+                    pairsTopic, annotatorsTopic, groupId, startingOffsets, bounded, snapshotDir, id, parallelism,
+                    checkpointInterval, checkpointDir, emitAfterVotes, comparisonWindow, maxOutOfOrderness, sourceIdleness, dedupeTtl,
                     closedComparisonTtl, aggregator, ambiguityThreshold, estimatorWindowVotes,
                     estimatorRefitEveryVotes, estimatorRefitInterval, validationLimits, transactionalIdPrefix,
                     transactionTimeout, createMissingTopics, progressInterval);

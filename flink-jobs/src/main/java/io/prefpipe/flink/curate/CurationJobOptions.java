@@ -3,6 +3,7 @@ package io.prefpipe.flink.curate;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.prefpipe.flink.kafka.StartingOffsets;
+import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.ingestion.validate.ValidationLimits;
 import io.prefpipe.labeling.curate.ComparisonCurator;
 import java.nio.file.Path;
@@ -27,6 +28,11 @@ public final class CurationJobOptions {
             .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:9092. Required.");
     public static final ConfigOption<String> FEEDBACK_TOPIC = key("feedback-topic").stringType().defaultValue("feedback")
             .withDescription("Topic of Avro FeedbackEvents to curate.");
+    public static final ConfigOption<String> FEEDBACK_JSON_TOPIC = key("feedback-json-topic").stringType()
+            .defaultValue(Topics.FEEDBACK_JSON)
+            .withDescription("Topic of FeedbackEvents in prefpipe's JSON form (one object per message, UTF-8), "
+                    + "curated exactly like the Avro ones, so that any Kafka client can publish feedback. Created "
+                    + "like the output topics if missing.");
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = key("dead-letter-topic").stringType()
             .defaultValue("feedback.dlq")
             .withDescription("Topic of DeadLetters for messages that are not valid events (stage 'curate').");
@@ -123,7 +129,8 @@ public final class CurationJobOptions {
                     + "transaction.max.timeout.ms (15 min by default) and must exceed the checkpoint interval.");
     public static final ConfigOption<Boolean> CREATE_MISSING_TOPICS = key("create-missing-topics").booleanType()
             .defaultValue(true)
-            .withDescription("Create the dead-letter and pairs topics if missing, with the feedback topic's "
+            .withDescription("Create the JSON feedback, dead-letter, pairs and annotators topics if missing, with the "
+                    + "feedback topic's "
                     + "partitions and replication and unlimited retention.");
     public static final ConfigOption<Duration> PROGRESS_INTERVAL = key("progress-interval").durationType()
             .defaultValue(Duration.ofSeconds(5))
@@ -131,8 +138,9 @@ public final class CurationJobOptions {
 
     /** Every option, in declaration order. */
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, FEEDBACK_TOPIC, DEAD_LETTER_TOPIC, PAIRS_TOPIC, ANNOTATORS_TOPIC, GROUP_ID,
-                STARTING_OFFSETS, BOUNDED, SNAPSHOT_DIR, SNAPSHOT_ID, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+        return List.of(BOOTSTRAP_SERVERS, FEEDBACK_TOPIC, FEEDBACK_JSON_TOPIC, DEAD_LETTER_TOPIC, PAIRS_TOPIC,
+                ANNOTATORS_TOPIC, GROUP_ID, STARTING_OFFSETS, BOUNDED, SNAPSHOT_DIR, SNAPSHOT_ID, PARALLELISM,
+                CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 EMIT_AFTER_VOTES, COMPARISON_WINDOW, MAX_OUT_OF_ORDERNESS, SOURCE_IDLENESS, DEDUPE_TTL,
                 CLOSED_COMPARISON_TTL, AGGREGATOR, AMBIGUITY_THRESHOLD, ESTIMATOR_WINDOW_VOTES,
                 ESTIMATOR_REFIT_EVERY_VOTES, ESTIMATOR_REFIT_INTERVAL, MAX_RESPONSES, MAX_PROMPT_CHARS,
@@ -155,6 +163,7 @@ public final class CurationJobOptions {
         Configuration c = Configuration.fromMap(values);
         CurationJobConfig.Builder b = CurationJobConfig.builder()
                 .setFeedbackTopic(c.get(FEEDBACK_TOPIC))
+                .setFeedbackJsonTopic(c.get(FEEDBACK_JSON_TOPIC))
                 .setDeadLetterTopic(c.get(DEAD_LETTER_TOPIC))
                 .setPairsTopic(c.get(PAIRS_TOPIC))
                 .setAnnotatorsTopic(c.get(ANNOTATORS_TOPIC))

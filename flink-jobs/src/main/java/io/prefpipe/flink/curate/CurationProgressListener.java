@@ -30,7 +30,7 @@ public interface CurationProgressListener {
         return new CurationProgressListener() {
             @Override
             public void onStarted(String jobId, SourcePlan plan) {
-                log.info("curation job {} started on {} ({} partitions, up to {} messages)", jobId, plan.topic(),
+                log.info("curation job {} started on {} ({} partitions, up to {} messages)", jobId, plan.topics(),
                         plan.partitions(), plan.offsetsCovered());
             }
 

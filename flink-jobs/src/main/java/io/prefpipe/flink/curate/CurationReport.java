@@ -4,7 +4,9 @@ import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 
 /**
@@ -12,15 +14,17 @@ import java.util.Objects;
  *
  * @param jobId the Flink job id
  * @param counts the fate of every event read, and the pairs written
+ * @param eventsInByTopic events read from each feedback topic (Avro and JSON), adding up to {@code counts.eventsIn()}
  * @param elapsed wall time from submission to the manifest being written
  * @param snapshotDir the snapshot folder
  * @param manifest the manifest written into {@code snapshotDir}
  */
-public record CurationReport(String jobId, Counts counts, Duration elapsed, Path snapshotDir,
-        SnapshotManifest manifest) {
+public record CurationReport(String jobId, Counts counts, Map<String, Long> eventsInByTopic, Duration elapsed,
+        Path snapshotDir, SnapshotManifest manifest) {
     public CurationReport {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(counts, "counts");
+        eventsInByTopic = Collections.unmodifiableMap(new TreeMap<>(eventsInByTopic));
         Objects.requireNonNull(elapsed, "elapsed");
         Objects.requireNonNull(snapshotDir, "snapshotDir");
         Objects.requireNonNull(manifest, "manifest");

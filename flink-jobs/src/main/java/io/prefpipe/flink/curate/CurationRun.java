@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -116,6 +117,10 @@ public final class CurationRun implements AutoCloseable {
         Map<String, Object> accumulators = awaitResult().getAllAccumulatorResults();
         Counts counts = FateCounters.counts(accumulators);
         lastCounts = counts;
+        // a topic nothing was read from has no accumulator, and reads 0
+        Map<String, Long> inByTopic = new TreeMap<>();
+        plan.topics().forEach(t -> inByTopic.put(t, 0L));
+        inByTopic.putAll(FateCounters.eventsInByTopic(accumulators));
         List<SnapshotFile> files;
         try {
             files = SnapshotFiles.committed(config.snapshotDir());
@@ -123,9 +128,11 @@ public final class CurationRun implements AutoCloseable {
             throw new CurationException("cannot read the Parquet files in " + config.snapshotDir(), e);
         }
         long rows = files.stream().mapToLong(SnapshotFile::rows).sum();
-        if (rows != counts.pairs() || !counts.reconciles()) {
+        long inFromTopics = inByTopic.values().stream().mapToLong(Long::longValue).sum();
+        if (rows != counts.pairs() || !counts.reconciles() || inFromTopics != counts.eventsIn()) {
             throw new CurationException("snapshot " + config.snapshotDir() + " does not add up: " + rows
-                    + " rows in " + files.size() + " committed files, counts " + counts);
+                    + " rows in " + files.size() + " committed files, counts " + counts + ", events in by topic "
+                    + inByTopic);
         }
         SnapshotManifest manifest = new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, config.snapshotId(),
                 clock.instant(), config.aggregator(), files, plan.ranges(), counts,
@@ -141,7 +148,7 @@ public final class CurationRun implements AutoCloseable {
             throw new CurationException("snapshot " + config.snapshotDir() + " is complete, but its offsets were not "
                     + "committed for group " + config.groupId() + ": " + e.getMessage(), e);
         }
-        report = new CurationReport(jobId(), counts, Duration.ofNanos(System.nanoTime() - startNanos),
+        report = new CurationReport(jobId(), counts, inByTopic, Duration.ofNanos(System.nanoTime() - startNanos),
                 config.snapshotDir(), manifest);
         progress.shutdownNow();
         listener.onFinished(report);

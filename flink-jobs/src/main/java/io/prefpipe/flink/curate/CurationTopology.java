@@ -33,8 +33,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The job graph: feedback source → decode and validate (dead letters to their topic) → event time → dedupe by event
- * id → curate by comparison id → pairs to Parquet and to the pairs topic. Beside curation, the deduplicated events'
+ * The job graph: feedback source (the Avro and the JSON topic) → decode and validate (dead letters to their topic) →
+ * event time → dedupe by event id → curate by comparison id → pairs to Parquet and to the pairs topic. Beside curation, the deduplicated events'
  * pairwise votes feed one annotator-model estimator, whose models are broadcast to curation and whose per-annotator
  * estimates go to the annotators topic. Every operator has a stable uid so state survives changes to the graph around
  * it.
@@ -47,7 +47,7 @@ final class CurationTopology {
         SingleOutputStreamOperator<FeedbackEvent> events = env
                 .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
                 .uid("feedback-source")
-                .process(new DecodeAndValidate(config.validationLimits()))
+                .process(new DecodeAndValidate(config.validationLimits(), config.feedbackJsonTopic()))
                 .returns(new AvroTypeInfo<>(FeedbackEvent.class))
                 .uid("decode-validate")
                 .name("decode and validate");
@@ -112,7 +112,7 @@ final class CurationTopology {
     private static KafkaSource<KafkaPayload> source(CurationJobConfig config, SourcePlan plan) {
         KafkaSourceBuilder<KafkaPayload> b = KafkaSource.<KafkaPayload>builder()
                 .setBootstrapServers(config.bootstrapServers())
-                .setTopics(config.feedbackTopic())
+                .setTopics(config.feedbackTopic(), config.feedbackJsonTopic())
                 .setGroupId(config.groupId())
                 .setClientIdPrefix(config.groupId() + "-" + config.snapshotId())
                 .setDeserializer(new RawPayloadDeserializationSchema())

@@ -1,6 +1,8 @@
 package io.prefpipe.flink.curate;
 
 import io.prefpipe.flink.kafka.KafkaPayload;
+import io.prefpipe.ingestion.format.ParseResult;
+import io.prefpipe.ingestion.format.PrefpipeJsonParser;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.validate.FeedbackValidator;
 import io.prefpipe.ingestion.validate.RejectReason;
@@ -13,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -21,8 +24,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes each message as an Avro {@link FeedbackEvent} and validates it. Valid events go on; anything else becomes a
- * {@link DeadLetter} on {@link #DEAD_LETTERS} with the original bytes, the reason and where the message came from.
+ * Decodes each message as a {@link FeedbackEvent}, from prefpipe's JSON form ({@link PrefpipeJsonParser}) when it
+ * comes from the JSON topic and from Avro binary otherwise, and validates it. Both forms pass the same
+ * {@link FeedbackValidator}. Valid events go on; anything else becomes a {@link DeadLetter} on {@link #DEAD_LETTERS}
+ * with the original bytes, the reason, the field and where the message came from.
  */
 final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEvent> {
     private static final long serialVersionUID = 1L;
@@ -39,22 +44,30 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
     private final int maxResponseChars;
     private final int maxIdChars;
     private final Duration maxFutureSkew;
+    private final String jsonTopic;
 
     private transient AvroCodec<FeedbackEvent> codec;
+    private transient PrefpipeJsonParser jsonParser;
     private transient FeedbackValidator validator;
     private transient FateCounters fates;
 
-    DecodeAndValidate(ValidationLimits limits) {
+    /**
+     * @param limits the limits every event must respect
+     * @param jsonTopic the topic whose messages are JSON; all others are Avro
+     */
+    DecodeAndValidate(ValidationLimits limits, String jsonTopic) {
         this.maxResponses = limits.maxResponses();
         this.maxPromptChars = limits.maxPromptChars();
         this.maxResponseChars = limits.maxResponseChars();
         this.maxIdChars = limits.maxIdChars();
         this.maxFutureSkew = limits.maxFutureSkew();
+        this.jsonTopic = Objects.requireNonNull(jsonTopic, "jsonTopic");
     }
 
     @Override
     public void open(OpenContext openContext) {
         codec = new AvroCodec<>(FeedbackEvent.class);
+        jsonParser = new PrefpipeJsonParser();
         validator = new FeedbackValidator(
                 new ValidationLimits(maxResponses, maxPromptChars, maxResponseChars, maxIdChars, maxFutureSkew),
                 Clock.systemUTC());
@@ -63,15 +76,24 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
 
     @Override
     public void processElement(KafkaPayload payload, Context ctx, Collector<FeedbackEvent> out) {
-        fates.eventIn();
+        fates.eventIn(payload.topic());
         FeedbackEvent event;
-        try {
-            event = codec.decode(payload.value());
-        } catch (IOException e) {
-            // Truncated input surfaces as an EOFException without a message; the exception's class says enough.
-            String message = e.getMessage() != null ? e.getMessage() : "not a valid FeedbackEvent: " + e;
-            deadLetter(payload, new Violation(RejectReason.INVALID_AVRO, null, message), ctx);
-            return;
+        if (jsonTopic.equals(payload.topic())) {
+            ParseResult parsed = jsonParser.parse(payload.value());
+            if (parsed instanceof ParseResult.Rejected rejected) {
+                deadLetter(payload, rejected.violation(), ctx);
+                return;
+            }
+            event = ((ParseResult.Parsed) parsed).event();
+        } else {
+            try {
+                event = codec.decode(payload.value());
+            } catch (IOException e) {
+                // Truncated input surfaces as an EOFException without a message; the exception's class says enough.
+                String message = e.getMessage() != null ? e.getMessage() : "not a valid FeedbackEvent: " + e;
+                deadLetter(payload, new Violation(RejectReason.INVALID_AVRO, null, message), ctx);
+                return;
+            }
         }
         Optional<Violation> violation = validator.validate(event);
         if (violation.isPresent()) {

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 final class FateCounters {
     static final String PREFIX = "prefpipe.";
     static final String EVENTS_IN = PREFIX + "events_in";
+    static final String EVENTS_IN_BY_TOPIC = PREFIX + "events_in_by_topic.";
     static final String CURATED_EVENTS = PREFIX + "curated_events";
     static final String PAIRS = PREFIX + "pairs";
     static final String FILTERED = PREFIX + "filtered.";
@@ -31,8 +32,9 @@ final class FateCounters {
         this.context = context;
     }
 
-    void eventIn() {
+    void eventIn(String topic) {
         add(EVENTS_IN, 1);
+        add(EVENTS_IN_BY_TOPIC + topic, 1);
     }
 
     void curated(long events) {
@@ -68,6 +70,17 @@ final class FateCounters {
         }
         return new Counts(value(accumulators.get(EVENTS_IN)), value(accumulators.get(CURATED_EVENTS)),
                 value(accumulators.get(PAIRS)), filtered, deadLettered);
+    }
+
+    /** Events in by source topic; they add up to {@link Counts#eventsIn()}. */
+    static Map<String, Long> eventsInByTopic(Map<String, Object> accumulators) {
+        Map<String, Long> byTopic = new TreeMap<>();
+        for (Map.Entry<String, Object> e : accumulators.entrySet()) {
+            if (e.getKey().startsWith(EVENTS_IN_BY_TOPIC)) {
+                byTopic.put(e.getKey().substring(EVENTS_IN_BY_TOPIC.length()), value(e.getValue()));
+            }
+        }
+        return byTopic;
     }
 
     private static long value(Object o) {

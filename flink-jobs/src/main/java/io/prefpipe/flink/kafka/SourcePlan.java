@@ -9,20 +9,34 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What a run reads from the feedback topic: per partition, the offsets {@code [start, end)}.
+ * What a run reads from the feedback topics: per partition of each, the offsets {@code [start, end)}.
  *
- * @param topic the feedback topic
- * @param replicationFactor the topic's replication factor, reused for the output topics the job creates
- * @param ranges one range per partition, ordered by partition
+ * @param topics the topics read, the main (Avro) feedback topic first
+ * @param replicationFactor the first topic's replication factor, reused for the output topics the job creates
+ * @param ranges one range per partition, ordered by topic as in {@code topics}, then by partition
  */
-public record SourcePlan(String topic, short replicationFactor, List<OffsetRange> ranges) {
+public record SourcePlan(List<String> topics, short replicationFactor, List<OffsetRange> ranges) {
     public SourcePlan {
-        Objects.requireNonNull(topic, "topic");
+        topics = List.copyOf(topics);
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("topics must name at least one topic");
+        }
         ranges = List.copyOf(ranges);
+        for (OffsetRange r : ranges) {
+            if (!topics.contains(r.topic())) {
+                throw new IllegalArgumentException("range of topic '" + r.topic() + "' is not in topics " + topics);
+            }
+        }
     }
 
+    /** Partitions of all topics together. */
     public int partitions() {
         return ranges.size();
+    }
+
+    /** Partitions of one topic; 0 for a topic not in the plan. */
+    public int partitions(String topic) {
+        return (int) ranges.stream().filter(r -> r.topic().equals(topic)).count();
     }
 
     /** Messages in all ranges; an upper bound on events, since transaction markers take offsets too. */

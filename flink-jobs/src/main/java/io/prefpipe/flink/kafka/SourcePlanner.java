@@ -3,6 +3,7 @@ package io.prefpipe.flink.kafka;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -34,17 +36,24 @@ public final class SourcePlanner {
     }
 
     /**
-     * Plans the ranges of every partition of {@code topic}.
+     * Plans the ranges of every partition of each topic, in the order given.
      *
-     * @throws IllegalStateException if the topic does not exist or the cluster cannot be reached
+     * @throws IllegalStateException if a topic does not exist or the cluster cannot be reached
      */
-    public SourcePlan plan(String topic, String groupId, StartingOffsets from) {
+    public SourcePlan plan(List<String> topics, String groupId, StartingOffsets from) {
         try (Admin admin = admin()) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            List<TopicPartition> partitions = description.partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .sorted(Comparator.comparingInt(TopicPartition::partition))
-                    .toList();
+            Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(topics).topicNameValues();
+            Map<String, TopicDescription> descriptions = new HashMap<>();
+            for (String topic : topics) {
+                descriptions.put(topic, describe(topic, described.get(topic)));
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                descriptions.get(topic).partitions().stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .sorted(Comparator.comparingInt(TopicPartition::partition))
+                        .forEach(partitions::add);
+            }
             Map<TopicPartition, Long> earliest = listOffsets(admin, partitions, OffsetSpec.earliest());
             Map<TopicPartition, Long> latest = listOffsets(admin, partitions, OffsetSpec.latest());
             Map<TopicPartition, OffsetAndMetadata> committed = from == StartingOffsets.COMMITTED
@@ -57,19 +66,28 @@ public final class SourcePlanner {
                 // A committed offset below the earliest one was deleted by retention; one beyond the end cannot be
                 // read yet. Clamp both so the range is always readable.
                 long start = Math.min(end, Math.max(earliest.get(tp), c == null ? 0 : c.offset()));
-                ranges.add(new OffsetRange(topic, tp.partition(), start, end));
+                ranges.add(new OffsetRange(tp.topic(), tp.partition(), start, end));
             }
-            short replication = (short) description.partitions().get(0).replicas().size();
-            return new SourcePlan(topic, replication, ranges);
+            short replication = (short) descriptions.get(topics.get(0)).partitions().get(0).replicas().size();
+            return new SourcePlan(topics, replication, ranges);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while planning offsets of " + topic, e);
+            throw new IllegalStateException("interrupted while planning offsets of " + topics, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot plan offsets of " + topics + " on " + bootstrapServers + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private TopicDescription describe(String topic, KafkaFuture<TopicDescription> description)
+            throws InterruptedException, ExecutionException {
+        try {
+            return description.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new IllegalStateException("topic '" + topic + "' does not exist on " + bootstrapServers, e);
             }
-            throw new IllegalStateException("cannot plan offsets of " + topic + " on " + bootstrapServers + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw e;
         }
     }
 

@@ -22,6 +22,7 @@ class CurationJobConfigTest {
         CurationJobConfig c = valid().build();
 
         assertThat(c.feedbackTopic()).isEqualTo("feedback");
+        assertThat(c.feedbackJsonTopic()).isEqualTo("feedback.json");
         assertThat(c.deadLetterTopic()).isEqualTo("feedback.dlq");
         assertThat(c.pairsTopic()).isEqualTo("pairs");
         assertThat(c.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
@@ -36,6 +37,17 @@ class CurationJobConfigTest {
         assertThat(c.estimatorRefitInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.validationLimits()).isEqualTo(ValidationLimits.DEFAULTS);
         assertThat(c.transactionTimeout()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void build_jsonTopicSameAsAnotherTopic_isRefusedNamingBoth() {
+        assertThatThrownBy(() -> valid().setFeedbackJsonTopic("feedback").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("feedbackTopic, feedbackJsonTopic")
+                .hasMessageContaining("must differ");
+        assertThatThrownBy(() -> valid().setFeedbackJsonTopic(" ").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("feedbackJsonTopic is required");
     }
 
     @Test

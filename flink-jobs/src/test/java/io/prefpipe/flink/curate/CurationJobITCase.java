@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
+import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
@@ -207,7 +208,10 @@ class CurationJobITCase {
         assertThat(manifest.totalRows()).isEqualTo(8);
         assertThat(manifest.counts()).isEqualTo(report.counts());
         assertThat(manifest.counts().reconciles()).isTrue();
-        assertThat(manifest.sources()).containsExactly(new OffsetRange(feedback, 0, 0, 27));
+        assertThat(manifest.sources()).containsExactly(new OffsetRange(feedback, 0, 0, 27),
+                new OffsetRange(config.feedbackJsonTopic(), 0, 0, 0));
+        assertThat(report.eventsInByTopic()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(feedback, 27L, config.feedbackJsonTopic(), 0L));
         assertThat(manifest.snapshotId()).isEqualTo("snapshot-1");
         assertThat(manifest.aggregator()).isEqualTo("mv");
 
@@ -236,8 +240,11 @@ class CurationJobITCase {
         CurationReport second = CurationJob.run(baseConfig(suffix, tmp.resolve("second"))
                 .setStartingOffsets(StartingOffsets.COMMITTED).build(), CurationProgressListener.NONE);
 
-        assertThat(first.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 0, 2));
-        assertThat(second.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 2, 4));
+        String json = "feedback.json-" + suffix;
+        assertThat(first.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 0, 2),
+                new OffsetRange(json, 0, 0, 0));
+        assertThat(second.manifest().sources()).containsExactly(new OffsetRange(feedback, 0, 2, 4),
+                new OffsetRange(json, 0, 0, 0));
         assertThat(second.eventsIn()).isEqualTo(2);
         assertThat(TestSnapshots.readPairs(tmp.resolve("second")))
                 .extracting(PreferencePair::getComparisonId, PreferencePair::getChosenId)
@@ -289,6 +296,75 @@ class CurationJobITCase {
     }
 
     @Test
+    void run_bounded_jsonTopic_curatedAndDeadLetteredLikeAvro() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        String feedback = "feedback-" + suffix;
+        String json = "feedback.json-" + suffix;
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(feedback, json), 1, (short) 1);
+        AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
+        PrefpipeJsonWriter writer = new PrefpipeJsonWriter();
+        // j1: two votes for a as Avro, one for b as JSON -> a beats b 2:1 across both topics
+        produce(feedback, List.of(
+                codec.encode(choice("j1-e1", "j1", "Across topics?", ab(), "a", T0)),
+                codec.encode(choice("j1-e2", "j1", "Across topics?", ab(), "a", T0.plusSeconds(1)))));
+        String j1e3 = writer.write(choice("j1-e3", "j1", "Across topics?", ab(), "b", T0.plusSeconds(2)));
+        // j2: JSON only, and j2-e1 redelivered over Avro -> 1 duplicate across topics; b beats a 2:0
+        FeedbackEvent j2e1 = choice("j2-e1", "j2", "JSON only?", ab(), "b", T0.plusSeconds(3));
+        String valid2 = writer.write(j2e1);
+        String valid3 = writer.write(choice("j2-e2", "j2", "JSON only?", ab(), "b", T0.plusSeconds(4)));
+        List<String> jsonMessages = List.of(
+                j1e3,
+                valid2,
+                valid3,
+                "{\"event_id\": ",
+                valid3.replace("\"prompt\":\"JSON only?\"", "\"prompt\":42"),
+                valid3.replace("\"event_id\":\"j2-e2\"", "\"event_id\":\"j3\",\"colour\":\"red\""),
+                valid3.replace("\"event_id\":\"j2-e2\",", ""),
+                valid3.replace("\"HUMAN\"", "\"ROBOT\""),
+                valid3.replace("\"preferred\":\"b\"", "\"preferred\":\"zzz\""));
+        List<byte[]> jsonBytes = new ArrayList<>();
+        jsonMessages.forEach(m -> jsonBytes.add(m.getBytes(StandardCharsets.UTF_8)));
+        jsonBytes.add(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+        produce(json, jsonBytes);
+        produce(feedback, List.of(codec.encode(j2e1)));
+
+        CurationReport report = CurationJob.run(baseConfig(suffix, tmp.resolve("json")).build(),
+                CurationProgressListener.NONE);
+
+        assertThat(report.eventsInByTopic()).containsExactlyInAnyOrderEntriesOf(Map.of(feedback, 3L, json, 10L));
+        assertThat(report.eventsIn()).isEqualTo(13);
+        assertThat(report.deadLettered()).containsExactlyInAnyOrderEntriesOf(Map.of("invalid_json", 1L,
+                "wrong_type", 1L, "unknown_field", 1L, "missing_field", 1L, "invalid_value", 1L,
+                "unknown_response", 1L, "invalid_utf8", 1L));
+        assertThat(report.filtered()).containsExactlyInAnyOrderEntriesOf(Map.of("duplicate", 1L));
+        assertThat(report.curatedEvents()).isEqualTo(5);
+        assertThat(report.counts().reconciles()).isTrue();
+        assertThat(TestSnapshots.readPairs(tmp.resolve("json")))
+                .extracting(PreferencePair::getComparisonId, PreferencePair::getChosenId, PreferencePair::getVoteCount)
+                .containsExactlyInAnyOrder(tuple("j1", "a", 3), tuple("j2", "b", 2));
+
+        AvroCodec<DeadLetter> dlqCodec = new AvroCodec<>(DeadLetter.class);
+        List<DeadLetter> dead = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readCommitted("feedback.dlq-" + suffix)) {
+            dead.add(dlqCodec.decode(r.value()));
+        }
+        assertThat(dead)
+                .extracting(DeadLetter::getReason, DeadLetter::getField, DeadLetter::getSourceOffset,
+                        DeadLetter::getSourceTopic)
+                .containsExactlyInAnyOrder(
+                        tuple("invalid_json", null, 3L, json),
+                        tuple("wrong_type", "prompt", 4L, json),
+                        tuple("unknown_field", "colour", 5L, json),
+                        tuple("missing_field", "event_id", 6L, json),
+                        tuple("invalid_value", "annotator.kind", 7L, json),
+                        tuple("unknown_response", "judgement.preferred", 8L, json),
+                        tuple("invalid_utf8", null, 9L, json));
+        for (DeadLetter d : dead) {
+            assertThat(bytes(d.getPayload())).isEqualTo(jsonBytes.get(d.getSourceOffset().intValue()));
+        }
+    }
+
+    @Test
     void start_snapshotFolderNotEmpty_isRefused() throws Exception {
         Path snapshotDir = Files.createDirectories(tmp.resolve("used"));
         Files.writeString(snapshotDir.resolve("manifest.json"), "{}");
@@ -312,6 +388,7 @@ class CurationJobITCase {
         return CurationJobConfig.builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setFeedbackTopic("feedback-" + suffix)
+                .setFeedbackJsonTopic("feedback.json-" + suffix)
                 .setDeadLetterTopic("feedback.dlq-" + suffix)
                 .setPairsTopic("pairs-" + suffix)
                 .setGroupId("curate-" + suffix)

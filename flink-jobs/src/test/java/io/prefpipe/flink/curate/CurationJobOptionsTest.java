@@ -62,6 +62,7 @@ class CurationJobOptionsTest {
         m.put("aggregator", "ds");
         m.put("ambiguity-threshold", "0.75");
         m.put("annotators-topic", "annotators.v2");
+        m.put("feedback-json-topic", "feedback.json.v2");
         m.put("estimator.window-votes", "20000");
         m.put("estimator.refit-every-votes", "500");
         m.put("estimator.refit-interval", "30 s");
@@ -78,6 +79,7 @@ class CurationJobOptionsTest {
         assertThat(c.aggregator()).isEqualTo("ds");
         assertThat(c.ambiguityThreshold()).isEqualTo(0.75);
         assertThat(c.annotatorsTopic()).isEqualTo("annotators.v2");
+        assertThat(c.feedbackJsonTopic()).isEqualTo("feedback.json.v2");
         assertThat(c.estimatorWindowVotes()).isEqualTo(20_000);
         assertThat(c.estimatorRefitEveryVotes()).isEqualTo(500);
         assertThat(c.estimatorRefitInterval()).isEqualTo(Duration.ofSeconds(30));

@@ -110,6 +110,7 @@ class NoiseRobustCurationITCase {
         return CurationJobConfig.builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setFeedbackTopic(topic)
+                .setFeedbackJsonTopic("json-" + suffix)
                 .setDeadLetterTopic("dlq-" + suffix)
                 .setPairsTopic("pairs-" + suffix)
                 .setAnnotatorsTopic("annotators-" + suffix)

@@ -9,7 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class SourcePlanTest {
-    private final SourcePlan plan = new SourcePlan("feedback", (short) 1,
+    private final SourcePlan plan = new SourcePlan(List.of("feedback"), (short) 1,
             List.of(new OffsetRange("feedback", 0, 5, 10), new OffsetRange("feedback", 1, 0, 0)));
 
     @Test

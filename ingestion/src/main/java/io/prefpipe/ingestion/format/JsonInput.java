@@ -37,18 +37,28 @@ final class JsonInput {
 
     /** The line as a JSON object. */
     static ObjectNode parseObject(String line) throws InputRejected {
+        return asObject(parseTree(line));
+    }
+
+    /** The text as one JSON value of any type. */
+    static JsonNode parseTree(String text) throws InputRejected {
         JsonNode root;
         try {
-            root = READER.readTree(line);
+            root = READER.readTree(text);
         } catch (JacksonException e) {
             throw new InputRejected(RejectReason.INVALID_JSON, null, "not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
         }
         if (root == null || root.isMissingNode()) {
-            throw new InputRejected(RejectReason.INVALID_JSON, null, "not valid JSON: no value on the line");
+            throw new InputRejected(RejectReason.INVALID_JSON, null, "not valid JSON: no value");
         }
+        return root;
+    }
+
+    /** A parsed value that must be a JSON object, the form of one event. */
+    static ObjectNode asObject(JsonNode root) throws InputRejected {
         if (!root.isObject()) {
-            throw new InputRejected(RejectReason.WRONG_TYPE, null, "the line must be a JSON object, got " + type(root));
+            throw new InputRejected(RejectReason.WRONG_TYPE, null, "an event must be a JSON object, got " + type(root));
         }
         return (ObjectNode) root;
     }

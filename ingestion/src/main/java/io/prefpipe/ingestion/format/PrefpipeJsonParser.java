@@ -24,6 +24,10 @@ import io.prefpipe.schema.PairwiseChoice;
 import io.prefpipe.schema.Ranking;
 import io.prefpipe.schema.Ratings;
 import io.prefpipe.schema.Response;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -37,8 +41,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * prefpipe's public JSON form of a {@code FeedbackEvent}, one object per line. This is a public contract shared by
- * files, the HTTP endpoint and the JSON topic:
+ * prefpipe's public JSON form of a {@code FeedbackEvent}: one object per line of a file, per message of the JSON
+ * feedback topic, or per element of an HTTP request's array. This is a public contract shared by all three:
  *
  * <pre>{@code
  * {"event_id": "e-1029", "comparison_id": "c-77", "prompt": "How do I reset my password?",
@@ -82,6 +86,59 @@ public final class PrefpipeJsonParser implements FeedbackParser {
             return new ParseResult.Parsed(read(JsonInput.parseObject(json)));
         } catch (InputRejected e) {
             return new ParseResult.Rejected(e.violation());
+        }
+    }
+
+    /**
+     * Parses one Kafka message or other byte payload holding one JSON object in UTF-8; bytes that are not UTF-8 are
+     * {@code invalid_utf8}.
+     */
+    public ParseResult parse(byte[] utf8) {
+        try {
+            return parse(decodeUtf8(utf8));
+        } catch (InputRejected e) {
+            return new ParseResult.Rejected(e.violation());
+        }
+    }
+
+    /**
+     * Parses a payload that holds either one event object or a JSON array of them, as the HTTP endpoint takes. The
+     * result has one entry per event, in order: an array's elements are parsed each on its own, and anything else,
+     * including bytes that are not UTF-8 or not JSON, is one event. An empty array gives an empty list.
+     */
+    public List<ParseResult> parseOneOrMany(byte[] utf8) {
+        JsonNode root;
+        try {
+            root = JsonInput.parseTree(decodeUtf8(utf8));
+        } catch (InputRejected e) {
+            return List.of(new ParseResult.Rejected(e.violation()));
+        }
+        List<JsonNode> elements = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(elements::add);
+        } else {
+            elements.add(root);
+        }
+        List<ParseResult> results = new ArrayList<>(elements.size());
+        for (JsonNode element : elements) {
+            try {
+                results.add(new ParseResult.Parsed(read(JsonInput.asObject(element))));
+            } catch (InputRejected e) {
+                results.add(new ParseResult.Rejected(e.violation()));
+            }
+        }
+        return results;
+    }
+
+    private static String decodeUtf8(byte[] bytes) throws InputRejected {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InputRejected(RejectReason.INVALID_UTF8, null, "not valid UTF-8: " + e.getMessage());
         }
     }
 

@@ -19,6 +19,8 @@ import org.apache.kafka.common.errors.RetriableException;
 public final class Topics {
     /** The topic of valid {@code FeedbackEvent}s, Avro binary, keyed by comparison id. */
     public static final String FEEDBACK = "feedback";
+    /** The topic of {@code FeedbackEvent}s in prefpipe's JSON form, one per message, for any Kafka client. */
+    public static final String FEEDBACK_JSON = "feedback.json";
     /** The topic of {@code DeadLetter}s of feedback, Avro binary. */
     public static final String FEEDBACK_DEAD_LETTERS = "feedback.dlq";
 
