@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
 import io.prefpipe.ingestion.kafka.AvroCodec;
+import io.prefpipe.ingestion.kafka.DeadLetters;
 import io.prefpipe.schema.Annotator;
 import io.prefpipe.schema.AnnotatorKind;
 import io.prefpipe.schema.FeedbackEvent;
@@ -80,8 +81,13 @@ final class HostileFeedback {
     private static final int OVERSIZE_RESPONSE = 65_537;
     /** A "1 MB prompt": with the rest of the event, the value still fits Kafka's default 1 MiB message. */
     private static final int ONE_MB_PROMPT = 1_000_000;
-    /** A value just under the producer's default max.request.size of 1,048,576 bytes. */
-    private static final int NEAR_KAFKA_LIMIT = 1_048_000;
+    /**
+     * A value 91 bytes under what the producer's default max.request.size (1,048,576 bytes with its record overhead)
+     * accepts: a dead letter holding it whole, with its other fields, would not fit.
+     */
+    private static final int NEAR_KAFKA_LIMIT = 1_048_400;
+    /** A hostile value that a message would quote: 600 KB in the payload, again in the message, and in the field. */
+    private static final int QUOTED = 600_000;
 
     private final Random random;
     private final AvroCodec<FeedbackEvent> codec = new AvroCodec<>(FeedbackEvent.class);
@@ -445,7 +451,10 @@ final class HostileFeedback {
         return new Fate.Filtered("identical_responses");
     }
 
-    /** The large ones, a fixed number each: 1 MB prompts, oversize responses, a value at Kafka's size limit. */
+    /**
+     * The large ones, a fixed number each: 1 MB prompts, oversize responses, values whose dead letter would quote
+     * 600 KB, a value at Kafka's size limit.
+     */
     private void addLarge() {
         for (Topic topic : Topic.values()) {
             for (int i = 0; i < 2; i++) {
@@ -460,6 +469,20 @@ final class HostileFeedback {
                 insert(new Message(topic, encode(topic, e), null, "response over the limit",
                         new Fate.DeadLettered("too_large", "responses[1].text")));
             }
+            FeedbackEvent quoted = base();
+            quoted.setJudgement(new PairwiseChoice("z".repeat(QUOTED), false, null));
+            insert(new Message(topic, encode(topic, quoted), null, "600 KB preferred id, quoted",
+                    new Fate.DeadLettered("unknown_response", "judgement.preferred")));
+            FeedbackEvent key = base();
+            key.setJudgement(new Ratings(Map.of("a", 1.0, "k".repeat(QUOTED), 2.0)));
+            String path = "judgement.scores." + "k".repeat(QUOTED);
+            // Jackson refuses a JSON name over 50,000 chars before prefpipe sees it
+            insert(topic == Topic.AVRO
+                    ? new Message(topic, encode(topic, key), null, "600 KB ratings key, quoted",
+                            new Fate.DeadLettered("unknown_response",
+                                    path.substring(0, DeadLetters.MAX_FIELD_CHARS) + "\u2026"))
+                    : new Message(topic, encode(topic, key), null, "600 KB JSON name",
+                            new Fate.DeadLettered("invalid_json", null)));
             FeedbackEvent e = base();
             e.setPrompt("");
             int rest = encode(topic, e).length;
