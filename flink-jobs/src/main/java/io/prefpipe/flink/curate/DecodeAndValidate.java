@@ -106,7 +106,8 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
 
     private void deadLetter(KafkaPayload payload, Violation violation, Context ctx) {
         fates.deadLettered(violation.reason().code());
+        Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
         ctx.output(DEAD_LETTERS, DeadLetters.ofMessage(payload.value(), violation, STAGE, payload.topic(),
-                payload.partition(), payload.offset(), Instant.ofEpochMilli(ctx.timerService().currentProcessingTime())));
+                payload.partition(), payload.offset(), now));
     }
 }

@@ -65,7 +65,8 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
             fates.deadLettered(RejectReason.CONFLICTING_DUPLICATE.code());
             Violation v = new Violation(RejectReason.CONFLICTING_DUPLICATE, "event_id", "event_id '"
                     + event.getEventId() + "' was seen before with other content; the first event was kept");
-            DeadLetter d = DeadLetters.of(codec.encode(event), v, DecodeAndValidate.STAGE, Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
+            DeadLetter d = DeadLetters.of(codec.encode(event), v, DecodeAndValidate.STAGE,
+                    Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
             ctx.output(DecodeAndValidate.DEAD_LETTERS, d);
         }
     }

@@ -128,7 +128,8 @@ class CurationFuzzITCase {
                     continue;
                 }
                 byte[] sent = m.value() == null ? new byte[0] : m.value();
-                if (!Arrays.equals(payload, Arrays.copyOf(sent, Math.min(sent.length, DeadLetters.MAX_PAYLOAD_BYTES)))) {
+                byte[] kept = Arrays.copyOf(sent, Math.min(sent.length, DeadLetters.MAX_PAYLOAD_BYTES));
+                if (!Arrays.equals(payload, kept)) {
                     mismatches.add(m.category() + ": payload differs from the message sent");
                 }
             } else {

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real HH-RLHF harmless-base test split (read in place from {@code ../shared/data}) through the whole intake:
- * file ingestion into a real broker, then the curation job. Every line is accounted for: 9 dirty lines are dead-lettered
- * at ingestion with their reason, line and field, the other 2,303 are curated into one pair each, and what
- * ingestion/HH-RLHF.md and the README say about the file is what happens.
+ * file ingestion into a real broker, then the curation job. Every line is accounted for: 9 dirty lines are
+ * dead-lettered at ingestion with their reason, line and field, the other 2,303 are curated into one pair each, and
+ * what ingestion/HH-RLHF.md and the README say about the file is what happens.
  */
 class HhRlhfCurationITCase {
     @RegisterExtension

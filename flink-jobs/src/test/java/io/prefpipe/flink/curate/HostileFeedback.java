@@ -260,7 +260,8 @@ final class HostileFeedback {
         json("empty message", j -> new byte[0], "invalid_json", null);
         json("duplicate key", j -> j.toString().replaceFirst("\\{", "{\"prompt\":\"first\",")
                 .getBytes(StandardCharsets.UTF_8), "invalid_json", null);
-        json("NaN strength", j -> j.toString().replace("\"type\":\"pairwise\"", "\"type\":\"pairwise\",\"strength\":NaN")
+        json("NaN strength", j -> j.toString()
+                .replace("\"type\":\"pairwise\"", "\"type\":\"pairwise\",\"strength\":NaN")
                 .getBytes(StandardCharsets.UTF_8), "invalid_json", null);
         json("nested 5,000 deep", j -> ("{\"metadata\":" + "[".repeat(5000) + "]".repeat(5000) + "}")
                 .getBytes(StandardCharsets.UTF_8), "invalid_json", null);

@@ -22,7 +22,8 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Plain Avro binary encoding of one generated record type, the form prefpipe's Kafka topics carry (no schema registry
- * framing). Decoding trusts nothing in the bytes: see {@link #decode}. Not thread-safe: it reuses its encoder, decoder and buffer; create one per thread.
+ * framing). Decoding trusts nothing in the bytes: see {@link #decode}. Not thread-safe: it reuses its encoder, decoder
+ * and buffer; create one per thread.
  *
  * @param <T> the generated record class
  */
@@ -60,8 +61,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
     /**
      * Decodes one record. Hostile bytes fail here with a message and the field being read, never with an
-     * {@link OutOfMemoryError}: no declared length or item count may exceed the message's size, and every string must be
-     * valid UTF-8.
+     * {@link OutOfMemoryError}: no declared length or item count may exceed the message's size, and every string must
+     * be valid UTF-8.
      *
      * @throws AvroDecodeException if the bytes are not a whole record of this type (truncated, corrupt, declaring more
      *     than they hold, holding a string that is not UTF-8, or followed by trailing bytes)

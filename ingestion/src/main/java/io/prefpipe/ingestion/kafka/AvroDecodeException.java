@@ -18,7 +18,10 @@ public final class AvroDecodeException extends IOException {
         this.invalidUtf8 = invalidUtf8;
     }
 
-    /** The path of the field being read when decoding failed, such as {@code responses[1].text}; null for the whole record. */
+    /**
+     * The path of the field being read when decoding failed, such as {@code responses[1].text}; null for the whole
+     * record.
+     */
     public String field() {
         return field;
     }

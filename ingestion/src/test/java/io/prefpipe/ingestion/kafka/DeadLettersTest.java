@@ -17,7 +17,8 @@ class DeadLettersTest {
     void ofMessage_smallInput_keepsEverythingAndTheSource() {
         byte[] payload = {1, 2, 3};
         DeadLetter d = DeadLetters.ofMessage(payload,
-                new Violation(RejectReason.UNKNOWN_RESPONSE, "judgement.preferred", "judgement.preferred 'x' is unknown"),
+                new Violation(RejectReason.UNKNOWN_RESPONSE, "judgement.preferred",
+                        "judgement.preferred 'x' is unknown"),
                 "curate", "feedback", 2, 41L, TIME);
 
         assertThat(bytes(d.getPayload())).containsExactly(1, 2, 3);
@@ -44,7 +45,8 @@ class DeadLettersTest {
 
         assertThat(d.getPayload().remaining()).isEqualTo(DeadLetters.MAX_PAYLOAD_BYTES);
         assertThat(bytes(d.getPayload())).isEqualTo(Arrays.copyOf(payload, DeadLetters.MAX_PAYLOAD_BYTES));
-        assertThat(d.getField()).hasSize(DeadLetters.MAX_FIELD_CHARS + 1).startsWith("judgement.scores.kkk").endsWith("\u2026");
+        assertThat(d.getField()).hasSize(DeadLetters.MAX_FIELD_CHARS + 1).startsWith("judgement.scores.kkk")
+                .endsWith("\u2026");
         assertThat(d.getMessage()).startsWith("judgement.scores rates 'kkk")
                 .endsWith("\u2026 (payload cut to its first 524288 of 1048000 bytes)");
         int encoded = new AvroCodec<>(DeadLetter.class).encode(d).length;
