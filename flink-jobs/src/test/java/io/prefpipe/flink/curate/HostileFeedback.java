@@ -2,7 +2,6 @@ package io.prefpipe.flink.curate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
 import io.prefpipe.ingestion.kafka.AvroCodec;
@@ -22,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -163,7 +163,7 @@ final class HostileFeedback {
                 List<Response> rs = List.of(response("a", "Answer A to " + c), response("b", "Answer B to " + c),
                         response("c", "Answer C to " + c));
                 List<String> order = new ArrayList<>(List.of("a", "b", "c"));
-                java.util.Collections.shuffle(order, random);
+                Collections.shuffle(order, random);
                 for (int k = 0; k < 3; k++) {
                     out.add(event(cid + "-e" + k, cid, prompt, rs, new Ranking(order), "ann-" + k));
                 }
@@ -183,7 +183,7 @@ final class HostileFeedback {
                 pairs.add(new ExpectedPair(cid, winner, loser, 3));
             }
         }
-        java.util.Collections.shuffle(out, random);
+        Collections.shuffle(out, random);
         return out;
     }
 
