@@ -34,10 +34,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The job graph: feedback source (the Avro and the JSON topic) → decode and validate (dead letters to their topic) →
- * event time → dedupe by event id → curate by comparison id → pairs to Parquet and to the pairs topic. Beside curation, the deduplicated events'
- * pairwise votes feed one annotator-model estimator, whose models are broadcast to curation and whose per-annotator
- * estimates go to the annotators topic. Every operator has a stable uid so state survives changes to the graph around
- * it.
+ * event time → dedupe by event id (conflicting reuses of an id to the dead letters too) → curate by comparison id →
+ * pairs to Parquet and to the pairs topic. Beside curation, the deduplicated events' pairwise votes feed one
+ * annotator-model estimator, whose models are broadcast to curation and whose per-annotator estimates go to the
+ * annotators topic. Every operator has a stable uid so state survives changes to the graph around it.
  */
 final class CurationTopology {
     private CurationTopology() {}
@@ -52,11 +52,6 @@ final class CurationTopology {
                 .uid("decode-validate")
                 .name("decode and validate");
 
-        events.getSideOutput(DecodeAndValidate.DEAD_LETTERS)
-                .sinkTo(kafkaSink(config, config.deadLetterTopic(), DeadLetter.class, d -> null, "dlq"))
-                .uid("dead-letter-sink")
-                .name("dead-letter sink");
-
         SingleOutputStreamOperator<FeedbackEvent> deduplicated = events
                 .assignTimestampsAndWatermarks(
                         EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.sourceIdleness()))
@@ -67,6 +62,12 @@ final class CurationTopology {
                 .returns(new AvroTypeInfo<>(FeedbackEvent.class))
                 .uid("dedupe")
                 .name("dedupe by event id");
+
+        events.getSideOutput(DecodeAndValidate.DEAD_LETTERS)
+                .union(deduplicated.getSideOutput(DecodeAndValidate.DEAD_LETTERS))
+                .sinkTo(kafkaSink(config, config.deadLetterTopic(), DeadLetter.class, d -> null, "dlq"))
+                .uid("dead-letter-sink")
+                .name("dead-letter sink");
 
         SingleOutputStreamOperator<AnnotatorModelUpdate> models = deduplicated
                 .flatMap(new WindowVotes())

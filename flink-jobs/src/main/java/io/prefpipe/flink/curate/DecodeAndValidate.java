@@ -4,14 +4,14 @@ import io.prefpipe.flink.kafka.KafkaPayload;
 import io.prefpipe.ingestion.format.ParseResult;
 import io.prefpipe.ingestion.format.PrefpipeJsonParser;
 import io.prefpipe.ingestion.kafka.AvroCodec;
+import io.prefpipe.ingestion.kafka.AvroDecodeException;
+import io.prefpipe.ingestion.kafka.DeadLetters;
 import io.prefpipe.ingestion.validate.FeedbackValidator;
 import io.prefpipe.ingestion.validate.RejectReason;
 import io.prefpipe.ingestion.validate.ValidationLimits;
 import io.prefpipe.ingestion.validate.Violation;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,9 @@ import org.apache.flink.util.OutputTag;
  * Decodes each message as a {@link FeedbackEvent}, from prefpipe's JSON form ({@link PrefpipeJsonParser}) when it
  * comes from the JSON topic and from Avro binary otherwise, and validates it. Both forms pass the same
  * {@link FeedbackValidator}. Valid events go on; anything else becomes a {@link DeadLetter} on {@link #DEAD_LETTERS}
- * with the original bytes, the reason, the field and where the message came from.
+ * with the original bytes (the first {@link DeadLetters#MAX_PAYLOAD_BYTES} of a larger message), the reason, the field
+ * and where the message came from. Hostile Avro (declared sizes the message cannot hold, strings that are not UTF-8)
+ * fails in {@link AvroCodec} with the field it was reading, never with an error that would stop the job.
  */
 final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEvent> {
     private static final long serialVersionUID = 1L;
@@ -88,10 +90,9 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
         } else {
             try {
                 event = codec.decode(payload.value());
-            } catch (IOException e) {
-                // Truncated input surfaces as an EOFException without a message; the exception's class says enough.
-                String message = e.getMessage() != null ? e.getMessage() : "not a valid FeedbackEvent: " + e;
-                deadLetter(payload, new Violation(RejectReason.INVALID_AVRO, null, message), ctx);
+            } catch (AvroDecodeException e) {
+                RejectReason reason = e.invalidUtf8() ? RejectReason.INVALID_UTF8 : RejectReason.INVALID_AVRO;
+                deadLetter(payload, new Violation(reason, e.field(), e.getMessage()), ctx);
                 return;
             }
         }
@@ -105,16 +106,8 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
 
     private void deadLetter(KafkaPayload payload, Violation violation, Context ctx) {
         fates.deadLettered(violation.reason().code());
-        ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
-                .setPayload(ByteBuffer.wrap(payload.value()))
-                .setReason(violation.reason().code())
-                .setField(violation.field())
-                .setMessage(violation.message())
-                .setStage(STAGE)
-                .setSourceTopic(payload.topic())
-                .setSourcePartition(payload.partition())
-                .setSourceOffset(payload.offset())
-                .setDeadLetterTime(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()))
-                .build());
+        Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
+        ctx.output(DEAD_LETTERS, DeadLetters.ofMessage(payload.value(), violation, STAGE, payload.topic(),
+                payload.partition(), payload.offset(), now));
     }
 }

@@ -1,8 +1,15 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.ingestion.kafka.AvroCodec;
+import io.prefpipe.ingestion.kafka.DeadLetters;
+import io.prefpipe.ingestion.validate.ContentFingerprint;
+import io.prefpipe.ingestion.validate.RejectReason;
+import io.prefpipe.ingestion.validate.Violation;
 import io.prefpipe.labeling.curate.FilterReason;
+import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -12,17 +19,25 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by event id: passes the first event with an id and filters later ones as {@link FilterReason#DUPLICATE}.
- * Redeliveries (producer retries, replays) carry the same id. The "seen" mark expires after the TTL so state does not
- * grow without bound; a redelivery later than that is not recognised here.
+ * Keyed by event id: passes the first event with an id, filters later ones with the same content as
+ * {@link FilterReason#DUPLICATE}, and dead-letters later ones with other content as
+ * {@link RejectReason#CONFLICTING_DUPLICATE} (field {@code event_id}). Redeliveries (producer retries, replays) carry
+ * the same id and content; another judgement under a used id is a producer's bug, and silently keeping either would
+ * hide it. The first event wins because it may already be curated. Content is compared by {@link ContentFingerprint}.
+ * The mark expires after the TTL so state does not grow without bound; a redelivery later than that is not recognised
+ * here.
+ *
+ * <p>A conflicting event's dead letter holds the event's Avro encoding, not the bytes as received (this operator sees
+ * only decoded events, from either topic), and has no source position.
  */
 final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent, FeedbackEvent> {
     private static final long serialVersionUID = 1L;
 
     private final Duration ttl;
 
-    private transient ValueState<Boolean> seen;
+    private transient ValueState<Long> fingerprint;
     private transient FateCounters fates;
+    private transient AvroCodec<FeedbackEvent> codec;
 
     DeduplicateEvents(Duration ttl) {
         this.ttl = ttl;
@@ -30,19 +45,29 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
+        ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("content-fingerprint", Types.LONG);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-        seen = getRuntimeContext().getState(descriptor);
+        fingerprint = getRuntimeContext().getState(descriptor);
         fates = new FateCounters(getRuntimeContext());
+        codec = new AvroCodec<>(FeedbackEvent.class);
     }
 
     @Override
     public void processElement(FeedbackEvent event, Context ctx, Collector<FeedbackEvent> out) throws Exception {
-        if (seen.value() != null) {
+        long content = ContentFingerprint.of(event);
+        Long first = fingerprint.value();
+        if (first == null) {
+            fingerprint.update(content);
+            out.collect(event);
+        } else if (first == content) {
             fates.filtered(FilterReason.DUPLICATE);
-            return;
+        } else {
+            fates.deadLettered(RejectReason.CONFLICTING_DUPLICATE.code());
+            Violation v = new Violation(RejectReason.CONFLICTING_DUPLICATE, "event_id", "event_id '"
+                    + event.getEventId() + "' was seen before with other content; the first event was kept");
+            DeadLetter d = DeadLetters.of(codec.encode(event), v, DecodeAndValidate.STAGE,
+                    Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
+            ctx.output(DecodeAndValidate.DEAD_LETTERS, d);
         }
-        seen.update(Boolean.TRUE);
-        out.collect(event);
     }
 }

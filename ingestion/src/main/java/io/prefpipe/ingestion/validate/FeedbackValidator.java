@@ -189,7 +189,8 @@ public final class FeedbackValidator implements Serializable {
         if (t == null) {
             return new Violation(RejectReason.MISSING_FIELD, "event_time", "event_time is required");
         }
-        if (t.toEpochMilli() <= 0) {
+        // compared as instants: toEpochMilli() throws for the far-off years an ISO-8601 time can name
+        if (!t.isAfter(Instant.EPOCH)) {
             return new Violation(RejectReason.INVALID_TIMESTAMP, "event_time", "event_time must be after 1970, got " + t);
         }
         Instant latest = clock.instant().plus(limits.maxFutureSkew());

@@ -32,6 +32,8 @@ public enum RejectReason {
     TOO_LARGE("too_large"),
     /** The event time is not positive or lies too far in the future. */
     INVALID_TIMESTAMP("invalid_timestamp"),
+    /** An event id seen before with other content ({@link ContentFingerprint}); the first event was kept. */
+    CONFLICTING_DUPLICATE("conflicting_duplicate"),
     /** An HH-RLHF record whose two dialogues cannot be split into a shared prompt and two final responses. */
     UNPARSEABLE_DIALOGUE("unparseable_dialogue");
 

@@ -115,6 +115,17 @@ class FeedbackValidatorTest {
     }
 
     @Test
+    void validate_eventTimeBeyondTheRangeOfMilliseconds_isRejectedNotThrown() {
+        // JSON can name years up to 999,999,999; their epoch milliseconds overflow a long
+        for (Instant t : List.of(Instant.MAX, Instant.MIN, Instant.parse("+999999999-12-31T23:59:59Z"))) {
+            Violation v = violation(e -> e.setEventTime(t));
+            assertThat(v.reason()).isEqualTo(RejectReason.INVALID_TIMESTAMP);
+            assertThat(v.field()).isEqualTo("event_time");
+        }
+        assertThat(violation(e -> e.setEventTime(Instant.EPOCH)).reason()).isEqualTo(RejectReason.INVALID_TIMESTAMP);
+    }
+
+    @Test
     void validate_shownOrderNamingUnknownResponse_isRejected() {
         Violation v = violation(e -> e.setShownOrder(List.of("r1", "zz")));
         assertThat(v.reason()).isEqualTo(RejectReason.UNKNOWN_RESPONSE);
