@@ -332,8 +332,8 @@ public final class DemoRunner {
 
         @Override
         public void onStarted(String jobId, SourcePlan plan) {
-            console.printf("      job %s reading %d messages from %d partition(s) of '%s'%n", jobId,
-                    plan.offsetsCovered(), plan.partitions(), plan.topic());
+            console.printf("      job %s reading %d messages from %d partition(s) of %s%n", jobId,
+                    plan.offsetsCovered(), plan.partitions(), String.join(", ", plan.topics()));
         }
 
         @Override
