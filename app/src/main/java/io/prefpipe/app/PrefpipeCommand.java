@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             CurateCommand.class,
             DemoCommand.class,
+            DashboardCommand.class,
             RsoCommand.class,
             LabelCommand.class,
             LabelReportCommand.class,

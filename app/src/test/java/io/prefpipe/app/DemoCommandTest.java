@@ -26,6 +26,8 @@ class DemoCommandTest {
         assertThat(command.dpoLearningRate).isEqualTo(defaults.dpoLearningRate());
         assertThat(command.evalTemperature).isEqualTo(defaults.evalTemperature());
         assertThat(command.bootstrap).isNull();
+        assertThat(command.dashboardPort).isEqualTo(defaults.dashboardPort()).isZero();
+        assertThat(command.noDashboard).isFalse();
     }
 
     @Test

@@ -157,9 +157,14 @@
     });
   }
 
+  let renderedAnnotators = null;
+
   function annotatorTable(s) {
     const body = document.querySelector('#annotators tbody');
-    if (!s.annotators.length) return;
+    // redraw only when an estimate changed, so the table neither flickers nor loses a selection every poll
+    const key = JSON.stringify(s.annotators);
+    if (!s.annotators.length || key === renderedAnnotators) return;
+    renderedAnnotators = key;
     // flagged annotators first, then the least accurate
     const rows = s.annotators.slice().sort(function (a, b) {
       return (b.flags.length > 0) - (a.flags.length > 0) || (a.accuracy === null) - (b.accuracy === null) ||
