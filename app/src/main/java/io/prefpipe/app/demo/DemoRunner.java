@@ -90,6 +90,7 @@ public final class DemoRunner {
             // On a shared cluster the demo's topics must not mix with earlier runs' data.
             String prefix = broker == null ? runId + "." : "";
             String feedback = prefix + "feedback";
+            String feedbackJson = prefix + "feedback.json";
             String deadLetters = prefix + "feedback.dlq";
             String pairs = prefix + "pairs";
             String annotators = prefix + "annotators";
@@ -100,13 +101,14 @@ public final class DemoRunner {
             String groupId = "prefpipe-" + runId;
 
             try (LiveDashboard dashboard = startDashboard(MonitorConfig.builder(bootstrap)
-                    .setFeedbackTopic(feedback).setFeedbackJsonTopic(prefix + "feedback.json")
+                    .setFeedbackTopic(feedback).setFeedbackJsonTopic(feedbackJson)
                     .setDeadLetterTopic(deadLetters).setPairsTopic(pairs).setAnnotatorsTopic(annotators)
                     .setCheckpointsTopic(checkpoints).setCurationGroupId(groupId)
                     .setSnapshotsDir(options.out().resolve("snapshots"))
                     .build())) {
                 Produced produced = produce(bootstrap, feedback, deadLetters, world);
-                CurationReport curation = curate(bootstrap, feedback, deadLetters, pairs, annotators, groupId, runId,
+                CurationReport curation = curate(bootstrap, feedback, feedbackJson, deadLetters, pairs, annotators,
+                        groupId, runId,
                         dashboard == null ? CurationProgressListener.NONE : dashboard.monitor().curationListener());
                 PreferenceSnapshot snapshot = new SnapshotReader().read(curation.snapshotDir());
                 double labelAccuracy = labelAccuracy(world, snapshot.examples());
@@ -220,12 +222,13 @@ public final class DemoRunner {
         return String.join(", ", parts);
     }
 
-    private CurationReport curate(String bootstrap, String feedback, String dlq, String pairs, String annotators,
-            String groupId, String runId, CurationProgressListener monitor) {
+    private CurationReport curate(String bootstrap, String feedback, String feedbackJson, String dlq, String pairs,
+            String annotators, String groupId, String runId, CurationProgressListener monitor) {
         return stage("curate", "3/5 Curating with Flink (bounded run on a local MiniCluster)", () -> {
             CurationJobConfig config = CurationJobConfig.builder()
                     .setBootstrapServers(bootstrap)
                     .setFeedbackTopic(feedback)
+                    .setFeedbackJsonTopic(feedbackJson)
                     .setDeadLetterTopic(dlq)
                     .setPairsTopic(pairs)
                     .setAnnotatorsTopic(annotators)

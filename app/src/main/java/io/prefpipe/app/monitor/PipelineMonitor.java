@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -64,6 +65,7 @@ public final class PipelineMonitor implements AutoCloseable {
     private final Object lock = new Object();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
+    /** Both written by the monitor thread only. */
     private volatile long undecodable;
     private volatile long refreshes;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -171,19 +173,28 @@ public final class PipelineMonitor implements AutoCloseable {
             Decoders decoders = new Decoders();
             long nextRefresh = 0;
             while (!closing()) {
-                if (System.nanoTime() >= nextRefresh) {
-                    refresh(admin, c);
-                    nextRefresh = System.nanoTime() + config.refreshInterval().toNanos();
-                }
-                if (c.assignment().isEmpty()) {
-                    // nothing to read until the job creates its topics
-                    closing.await(Math.max(1, (nextRefresh - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-                    continue;
-                }
-                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-                c.poll(POLL).forEach(records::add);
-                if (!records.isEmpty()) {
-                    apply(records, decoders);
+                try {
+                    if (System.nanoTime() >= nextRefresh) {
+                        refresh(admin, c);
+                        nextRefresh = System.nanoTime() + config.refreshInterval().toNanos();
+                    }
+                    if (c.assignment().isEmpty()) {
+                        // nothing to read until the job creates its topics
+                        closing.await(Math.max(1, (nextRefresh - System.nanoTime()) / 1_000_000),
+                                TimeUnit.MILLISECONDS);
+                        continue;
+                    }
+                    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+                    c.poll(POLL).forEach(records::add);
+                    if (!records.isEmpty()) {
+                        apply(records, decoders);
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // a dashboard is left open across broker restarts: report, wait a refresh, try again
+                    LOG.warn("monitor cannot read from {}: {}", config.bootstrapServers(), e.toString());
+                    closing.await(config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         } catch (WakeupException e) {
