@@ -121,15 +121,17 @@ public record MonitorSnapshot(long timeMillis, Stages stages, List<Sample> throu
      * @param flags flags earned in that fit: SPAMMER, ADVERSARIAL, POSITION_BIASED
      * @param judgements their votes in that fit's window
      * @param modelVersion that fit's version
+     * @param estimates the method's own parameters of them in that fit, e.g. GLAD's ability or p(SECOND|FIRST)
      * @param accuracyDrift accuracy in the newest fit minus accuracy in the first fit that saw them; null when either is
      *     unknown
      * @param history their estimate in every fit that saw them, oldest first
      */
     public record AnnotatorRow(String annotatorId, String method, Double accuracy, Double informativeness,
-            Double pFirstShown, List<String> flags, int judgements, long modelVersion, Double accuracyDrift,
-            List<AnnotatorPoint> history) {
+            Double pFirstShown, List<String> flags, int judgements, long modelVersion, Map<String, Double> estimates,
+            Double accuracyDrift, List<AnnotatorPoint> history) {
         public AnnotatorRow {
             flags = List.copyOf(flags);
+            estimates = sorted(estimates);
             history = List.copyOf(history);
         }
     }

@@ -199,7 +199,7 @@ final class MonitorState {
             Double first = history.getFirst().accuracy();
             Double drift = first == null || e.getAccuracy() == null ? null : e.getAccuracy() - first;
             rows.put(id, new AnnotatorRow(id, e.getMethod(), e.getAccuracy(), e.getInformativeness(),
-                    e.getPFirstShown(), e.getFlags(), e.getJudgements(), e.getModelVersion(), drift,
+                    e.getPFirstShown(), e.getFlags(), e.getJudgements(), e.getModelVersion(), e.getEstimates(), drift,
                     List.copyOf(history)));
         });
         return List.copyOf(rows.values());

@@ -168,7 +168,7 @@ public final class PipelineMetrics {
             }
         });
 
-        gauge("prefpipe_checkpoint_metric", "Metrics of every checkpoint event read (newest 600).",
+        gauge("prefpipe_checkpoint_metric", "Metrics of each checkpoint event the monitor keeps (the newest ones).",
                 new String[] {"checkpoint", "metric"}, (s, cb) -> {
                     for (CheckpointRow c : s.checkpoints()) {
                         c.metrics().forEach((m, v) -> {

@@ -151,6 +151,12 @@
       'stroke-width="1.5" points="' + coords.join(' ') + '"/></svg>';
   }
 
+  function estimates(m) {
+    return Object.keys(m).map(function (k) {
+      return escapeHtml(k) + ' ' + (Math.abs(m[k]) >= 100 ? m[k].toExponential(2) : m[k].toFixed(3));
+    }).join(' · ');
+  }
+
   function escapeHtml(v) {
     return String(v).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -179,6 +185,7 @@
         '<td>' + escapeHtml(a.annotatorId) + '</td><td>' + escapeHtml(a.method) + '</td>' +
         '<td class="num">' + acc + '</td><td class="num">' + fmt(a.informativeness, 3) + '</td>' +
         '<td class="num">' + fmt(a.pFirstShown, 3) + '</td><td class="num">' + fmt(a.judgements) + '</td>' +
+        '<td class="estimates">' + estimates(a.estimates) + '</td>' +
         '<td class="flags">' + flags + '</td><td>' + sparkline(a.history) + '</td>' +
         '<td class="num">' + (a.accuracyDrift === null ? '–' : (a.accuracyDrift >= 0 ? '+' : '') +
           a.accuracyDrift.toFixed(3)) + '</td></tr>';

@@ -212,9 +212,9 @@ class DashboardBrowserITCase {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
             options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1400,3200");
+                    "--window-size=1400,3600");
             ChromeDriver driver = new ChromeDriver(service, options);
-            driver.manage().window().setSize(new Dimension(1400, 3200));
+            driver.manage().window().setSize(new Dimension(1400, 3600));
             return new Browser(driver);
         }
 

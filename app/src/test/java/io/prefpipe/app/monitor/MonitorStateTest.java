@@ -42,6 +42,8 @@ class MonitorStateTest {
         assertThat(good.accuracy()).isEqualTo(0.8);
         assertThat(good.accuracyDrift()).isCloseTo(-0.1, within(1e-9));
         assertThat(good.history()).hasSize(2);
+        assertThat(good.estimates().get("p(SECOND|FIRST)")).as("the newest fit's own estimates")
+                .isCloseTo(0.2, within(1e-9));
         assertThat(s.annotators().get(1).flags()).containsExactly("SPAMMER");
         assertThat(s.stages().annotatorEstimates()).isEqualTo(4);
     }

@@ -26,7 +26,7 @@ public final class TestPipelineData {
             List<String> flags) {
         return AnnotatorEstimate.newBuilder().setAnnotatorId(id).setMethod("ds").setAccuracy(accuracy)
                 .setInformativeness(accuracy == null ? null : Math.abs(2 * accuracy - 1)).setPFirstShown(accuracy == null ? null : 0.5)
-                .setFlags(flags).setJudgements(judgements).setEstimates(Map.of()).setModelVersion(version)
+                .setFlags(flags).setJudgements(judgements).setEstimates(accuracy == null ? Map.of() : Map.of("p(SECOND|FIRST)", 1 - accuracy)).setModelVersion(version)
                 .setModelTime(time).setWindowVotes(1000).build();
     }
 
