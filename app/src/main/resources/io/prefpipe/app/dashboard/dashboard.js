@@ -10,7 +10,10 @@
   window.prefpipeDashboard = dashboard;
 
   document.querySelectorAll('[data-chart]').forEach(function (el) {
-    dashboard.charts[el.dataset.chart] = echarts.init(el, null, { renderer: 'canvas' });
+    const chart = echarts.init(el, null, { renderer: 'canvas' });
+    // redrawn every poll: animating each redraw would only make the figures wobble
+    chart.setOption({ animation: false });
+    dashboard.charts[el.dataset.chart] = chart;
   });
   window.addEventListener('resize', function () {
     Object.values(dashboard.charts).forEach(function (c) { c.resize(); });
