@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -181,7 +182,7 @@ class DashboardBrowserITCase {
                 }
             }
             assertThat(browser.driver.findElement(By.id("tile-pairs")).getText())
-                    .isEqualTo(String.format("%,d", pairs));
+                    .isEqualTo(String.format(Locale.ROOT, "%,d", pairs));
             assertThat(seen.curation().source()).isEqualTo("job");
             assertThat(seen.curation().filtered()).containsKey("duplicate");
             assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
@@ -212,9 +213,9 @@ class DashboardBrowserITCase {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
             options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1400,3600");
+                    "--window-size=1400,2900");
             ChromeDriver driver = new ChromeDriver(service, options);
-            driver.manage().window().setSize(new Dimension(1400, 3600));
+            driver.manage().window().setSize(new Dimension(1400, 2900));
             return new Browser(driver);
         }
 
