@@ -141,7 +141,7 @@ final class CurateCommand implements Callable<Integer> {
         CurationProgressListener progress = new CurationProgressListener() {
             @Override
             public void onStarted(String jobId, SourcePlan plan) {
-                System.out.printf("curation job %s reading %s (%d partitions)%n", jobId, plan.topics(), plan.partitions());
+                System.out.printf("curation job %s reading %s (%d partitions)%n", jobId, String.join(", ", plan.topics()), plan.partitions());
             }
 
             @Override

@@ -72,6 +72,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--eval-temperature", description = "Sampling temperature when scoring the policies (default: ${DEFAULT-VALUE}).")
     double evalTemperature;
 
+    @Option(names = "--dashboard-port", description = "Port of the data-quality dashboard on 127.0.0.1 while the demo runs; 0 for a free one (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
+    @Option(names = "--no-dashboard", description = "Do not serve the dashboard.")
+    boolean noDashboard;
+
     @Override
     public Integer call() throws Exception {
         DemoOptions options = DemoOptions.builder()
@@ -81,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
                 .setSftSteps(sftSteps).setDpoSteps(dpoSteps).setBatchSize(batchSize)
                 .setBeta(beta).setSftLearningRate(sftLearningRate).setDpoLearningRate(dpoLearningRate)
                 .setEvalTemperature(evalTemperature)
+                .setDashboardPort(noDashboard ? null : dashboardPort)
                 .build();
         DemoReport report = new DemoRunner(options, System.out).run();
         printSummary(report, System.out);
@@ -112,6 +119,7 @@ final class DemoCommand implements Callable<Integer> {
                 case "--sft-learning-rate" -> DEFAULTS.sftLearningRate();
                 case "--dpo-learning-rate" -> DEFAULTS.dpoLearningRate();
                 case "--eval-temperature" -> DEFAULTS.evalTemperature();
+                case "--dashboard-port" -> DEFAULTS.dashboardPort();
                 default -> null;
             };
             return value == null ? null : value.toString();

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             ServeCommand.class,
             DemoCommand.class,
+            DashboardCommand.class,
             RsoCommand.class,
             LabelCommand.class,
             LabelReportCommand.class,

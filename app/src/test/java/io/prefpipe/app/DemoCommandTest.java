@@ -27,6 +27,8 @@ class DemoCommandTest {
         assertThat(command.evalTemperature).isEqualTo(defaults.evalTemperature());
         assertThat(command.jsonShare).isEqualTo(defaults.jsonShare());
         assertThat(command.bootstrap).isNull();
+        assertThat(command.dashboardPort).isEqualTo(defaults.dashboardPort()).isZero();
+        assertThat(command.noDashboard).isFalse();
     }
 
     @Test

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param beta the DPO β
  * @param evalSamplesPerPrompt responses sampled per held-out prompt and model when scoring the policy
  * @param evalTemperature sampling temperature when scoring the policy
+ * @param dashboardPort port of the data-quality dashboard served on 127.0.0.1 while the demo runs, 0 for a free one;
+ *     null for no dashboard
  */
 public record DemoOptions(
         long seed,
@@ -46,7 +48,8 @@ public record DemoOptions(
         double dpoLearningRate,
         double beta,
         int evalSamplesPerPrompt,
-        double evalTemperature) {
+        double evalTemperature,
+        Integer dashboardPort) {
 
     public DemoOptions {
         Objects.requireNonNull(out, "out");
@@ -73,6 +76,9 @@ public record DemoOptions(
         }
         if (!(beta > 0)) {
             throw new IllegalArgumentException("beta must be > 0, got " + beta);
+        }
+        if (dashboardPort != null && (dashboardPort < 0 || dashboardPort > 65_535)) {
+            throw new IllegalArgumentException("dashboardPort must be in [0, 65535], got " + dashboardPort);
         }
     }
 
@@ -109,6 +115,7 @@ public record DemoOptions(
         private double beta = 0.5;
         private int evalSamplesPerPrompt = 8;
         private double evalTemperature = 0.7;
+        private Integer dashboardPort = 0;
 
         private Builder() {}
 
@@ -207,10 +214,16 @@ public record DemoOptions(
             return this;
         }
 
+        /** The dashboard's port, 0 (the default) for a free one, null for no dashboard. */
+        public Builder setDashboardPort(Integer dashboardPort) {
+            this.dashboardPort = dashboardPort;
+            return this;
+        }
+
         public DemoOptions build() {
             return new DemoOptions(seed, out, bootstrap, comparisons, judgements, annotators, redeliveryRate,
                     malformedRate, jsonShare, aggregator, emitAfterVotes, sftSteps, dpoSteps, batchSize, sftLearningRate, dpoLearningRate, beta, evalSamplesPerPrompt,
-                    evalTemperature);
+                    evalTemperature, dashboardPort);
         }
     }
 }

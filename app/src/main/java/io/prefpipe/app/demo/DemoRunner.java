@@ -1,6 +1,8 @@
 package io.prefpipe.app.demo;
 
+import io.prefpipe.app.dashboard.LiveDashboard;
 import io.prefpipe.app.eval.TrueRewardEvaluation;
+import io.prefpipe.app.monitor.MonitorConfig;
 
 import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
@@ -9,6 +11,7 @@ import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
+import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.kafka.FeedbackProducer;
 import io.prefpipe.ingestion.kafka.FeedbackProducerConfig;
 import io.prefpipe.ingestion.kafka.Topics;
@@ -32,10 +35,12 @@ import io.prefpipe.optimizer.train.SftTrainer;
 import io.prefpipe.optimizer.train.TrainingConfig;
 import io.prefpipe.optimizer.train.TrainingListener;
 import io.prefpipe.optimizer.train.TrainingResult;
+import io.prefpipe.schema.CheckpointEvent;
 import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +55,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Runs the whole pipeline once: synthetic feedback → Kafka → the Flink curation job → a Parquet snapshot → a tiny
@@ -66,6 +76,8 @@ public final class DemoRunner {
     private final DemoOptions options;
     private final PrintStream console;
     private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
+    /** DPO's metrics of its last step (reward accuracy, margin, KL, ...), for the checkpoint event. */
+    private Map<String, Double> dpoFinalMetrics = Map.of();
 
     public DemoRunner(DemoOptions options, PrintStream console) {
         this.options = options;
@@ -85,18 +97,82 @@ public final class DemoRunner {
             String feedbackJson = prefix + "feedback.json";
             String deadLetters = prefix + "feedback.dlq";
             String pairs = prefix + "pairs";
+            String annotators = prefix + "annotators";
+            String checkpoints = prefix + MonitorConfig.CHECKPOINTS_TOPIC;
             // One partition: which votes count as late depends on how partitions interleave, and the demo must
             // reproduce exactly from its seed.
-            Topics.ensure(bootstrap, List.of(feedback, feedbackJson, deadLetters, pairs), 1, (short) 1);
+            Topics.ensure(bootstrap, List.of(feedback, feedbackJson, deadLetters, pairs, checkpoints), 1, (short) 1);
+            String groupId = "prefpipe-" + runId;
 
-            Produced produced = produce(bootstrap, feedback, feedbackJson, deadLetters, world);
-            CurationReport curation = curate(bootstrap, feedback, feedbackJson, deadLetters, pairs, runId);
-            PreferenceSnapshot snapshot = new SnapshotReader().read(curation.snapshotDir());
-            double labelAccuracy = labelAccuracy(world, snapshot.examples());
-            console.printf("      label accuracy against the true preference: %s %.4f on %d pairs (the stream), majority vote"
-                    + " %.4f on %d pairs (batch, same judgements)%n", options.aggregator(), labelAccuracy,
-                    snapshot.examples().size(), produced.majorityVote().accuracy(), produced.majorityVote().pairs());
-            return train(world, snapshot, produced, curation, labelAccuracy, runId, start);
+            try (LiveDashboard dashboard = startDashboard(MonitorConfig.builder(bootstrap)
+                    .setFeedbackTopic(feedback).setFeedbackJsonTopic(feedbackJson)
+                    .setDeadLetterTopic(deadLetters).setPairsTopic(pairs).setAnnotatorsTopic(annotators)
+                    .setCheckpointsTopic(checkpoints).setCurationGroupId(groupId)
+                    .setSnapshotsDir(options.out().resolve("snapshots"))
+                    .build())) {
+                Produced produced = produce(bootstrap, feedback, feedbackJson, deadLetters, world);
+                CurationReport curation = curate(bootstrap, feedback, feedbackJson, deadLetters, pairs, annotators,
+                        groupId, runId,
+                        dashboard == null ? CurationProgressListener.NONE : dashboard.monitor().curationListener());
+                PreferenceSnapshot snapshot = new SnapshotReader().read(curation.snapshotDir());
+                double labelAccuracy = labelAccuracy(world, snapshot.examples());
+                console.printf("      label accuracy against the true preference: %s %.4f on %d pairs (the stream), majority vote"
+                        + " %.4f on %d pairs (batch, same judgements)%n", options.aggregator(), labelAccuracy,
+                        snapshot.examples().size(), produced.majorityVote().accuracy(), produced.majorityVote().pairs());
+                DemoReport report = train(world, snapshot, produced, curation, labelAccuracy, runId, start);
+                publishCheckpoint(bootstrap, checkpoints, report, curation, runId);
+                return report;
+            }
+        }
+    }
+
+    /** Serves the data-quality dashboard while the demo runs, unless it is off; null when off. */
+    private LiveDashboard startDashboard(MonitorConfig config) {
+        if (options.dashboardPort() == null) {
+            return null;
+        }
+        LiveDashboard dashboard = LiveDashboard.start(config, options.dashboardPort());
+        console.println("      data-quality dashboard at " + dashboard.url() + " (live while the demo runs)");
+        return dashboard;
+    }
+
+    /**
+     * Publishes the demo's checkpoint on the checkpoints topic, with its lineage and the measured metrics, as the
+     * training loop does for each iteration: the dashboard's training charts and lineage read it from there.
+     */
+    private void publishCheckpoint(String bootstrap, String topic, DemoReport report, CurationReport curation,
+            String runId) {
+        Map<String, Double> metrics = new LinkedHashMap<>(dpoFinalMetrics);
+        metrics.put("loss", report.dpoLossEnd());
+        metrics.put("loss_start", report.dpoLossStart());
+        metrics.put("true_reward_win_rate", report.winRateAfter());
+        metrics.put("true_reward_win_rate_before", report.winRateBefore());
+        metrics.put("true_reward_mean", report.policyMeanReward());
+        metrics.put("label_accuracy", report.labelAccuracy());
+        metrics.values().removeIf(v -> !Double.isFinite(v));
+        CheckpointEvent event = CheckpointEvent.newBuilder()
+                .setCheckpointId("dpo-" + runId)
+                .setPath(report.checkpointDir().toString())
+                .setSnapshotId(curation.manifest().snapshotId())
+                .setSnapshotManifest(curation.snapshotDir().resolve(SnapshotManifest.FILE_NAME).toString())
+                .setLoss("dpo")
+                .setSeed(options.seed())
+                .setConfig(Map.of("beta", Double.toString(options.beta()), "steps", Integer.toString(options.dpoSteps()),
+                        "aggregator", options.aggregator(), "reference", "the warm-up policy"))
+                .setMetrics(metrics)
+                .setCreatedTime(Instant.now())
+                .build();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, event.getCheckpointId().getBytes(StandardCharsets.UTF_8),
+                    new AvroCodec<>(CheckpointEvent.class).encode(event))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing checkpoint " + event.getCheckpointId(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish checkpoint " + event.getCheckpointId() + " to " + topic
+                    + ": " + e.getCause(), e.getCause());
         }
     }
 
@@ -169,7 +245,7 @@ public final class DemoRunner {
     }
 
     private CurationReport curate(String bootstrap, String feedback, String feedbackJson, String dlq, String pairs,
-            String runId) {
+            String annotators, String groupId, String runId, CurationProgressListener monitor) {
         return stage("curate", "3/5 Curating with Flink (bounded run on a local MiniCluster)", () -> {
             CurationJobConfig config = CurationJobConfig.builder()
                     .setBootstrapServers(bootstrap)
@@ -177,7 +253,8 @@ public final class DemoRunner {
                     .setFeedbackJsonTopic(feedbackJson)
                     .setDeadLetterTopic(dlq)
                     .setPairsTopic(pairs)
-                    .setGroupId("prefpipe-" + runId)
+                    .setAnnotatorsTopic(annotators)
+                    .setGroupId(groupId)
                     .setTransactionalIdPrefix("prefpipe-" + runId)
                     .setBounded(true)
                     .setEmitAfterVotes(options.emitAfterVotes())
@@ -189,7 +266,7 @@ public final class DemoRunner {
                     .setSnapshotDir(options.out().resolve("snapshots").resolve(runId))
                     .setSnapshotId(runId)
                     .build();
-            CurationReport r = CurationJob.run(config, new ConsoleCurationProgress(console));
+            CurationReport r = CurationJob.run(config, new ConsoleCurationProgress(console, monitor));
             SnapshotManifest.Counts c = r.counts();
             console.printf("      events in %d %s = curated %d + filtered %d %s + dead-lettered %d %s -> %s%n",
                     c.eventsIn(), r.eventsInByTopic(), c.curatedEvents(), c.filteredTotal(), c.filtered(),
@@ -229,6 +306,7 @@ public final class DemoRunner {
                         .setListener(progress("DPO", options.dpoSteps()))
                         .build()
                         .train(policy, reference, snapshot.examples());
+                dpoFinalMetrics = dpo.finalMetrics();
                 console.printf("      DPO on %d pairs: loss %.4f -> %.4f over %d steps (%.1f steps/s)%n",
                         snapshot.examples().size(), head(dpo.losses()), tail(dpo.losses()), dpo.steps(),
                         dpo.stepsPerSecond());
@@ -348,22 +426,31 @@ public final class DemoRunner {
         console.printf("      done in %.1f s%n", took.toMillis() / 1000.0);
     }
 
-    /** Prints the curation job's running counts. */
+    /** Prints the curation job's running counts, and hands every call on to the dashboard's monitor. */
     private static final class ConsoleCurationProgress implements CurationProgressListener {
         private final PrintStream console;
+        private final CurationProgressListener monitor;
 
-        ConsoleCurationProgress(PrintStream console) {
+        ConsoleCurationProgress(PrintStream console, CurationProgressListener monitor) {
             this.console = console;
+            this.monitor = monitor;
+        }
+
+        @Override
+        public void onFinished(CurationReport report) {
+            monitor.onFinished(report);
         }
 
         @Override
         public void onStarted(String jobId, SourcePlan plan) {
+            monitor.onStarted(jobId, plan);
             console.printf("      job %s reading %d messages from %d partition(s) of %s%n", jobId,
-                    plan.offsetsCovered(), plan.partitions(), plan.topics());
+                    plan.offsetsCovered(), plan.partitions(), String.join(", ", plan.topics()));
         }
 
         @Override
         public void onProgress(SnapshotManifest.Counts c, Duration elapsed) {
+            monitor.onProgress(c, elapsed);
             console.printf("      ... after %ds: %d events in, %d curated, %d filtered, %d dead-lettered%n",
                     elapsed.toSeconds(), c.eventsIn(), c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal());
         }
