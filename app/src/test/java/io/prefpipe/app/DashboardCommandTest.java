@@ -2,9 +2,11 @@ package io.prefpipe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.app.monitor.MonitorConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -17,9 +19,21 @@ class DashboardCommandTest {
 
         assertThat(command.kafka.bootstrap).isEqualTo("127.0.0.1:9092");
         assertThat(command.port).isEqualTo(8088);
-        assertThat(command.prefix).isEmpty();
-        assertThat(command.groupId).isEqualTo("prefpipe-curate");
-        assertThat(command.snapshots).isEqualTo(Path.of("prefpipe-out/snapshots"));
+        MonitorConfig config = command.watched.toConfig(command.kafka.bootstrap);
+        assertThat(config.feedbackTopic()).isEqualTo("feedback");
+        assertThat(config.checkpointsTopic()).isEqualTo("checkpoints");
+        assertThat(config.curationGroupId()).isEqualTo("prefpipe-curate");
+        assertThat(config.snapshotsDir()).isEqualTo(Path.of("prefpipe-out/snapshots"));
+    }
+
+    @Test
+    void parse_topicPrefix_prefixesEveryTopic() {
+        DashboardCommand command = new DashboardCommand();
+        new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:9092", "--topic-prefix", "run-7.");
+        MonitorConfig config = command.watched.toConfig(command.kafka.bootstrap);
+        assertThat(List.of(config.feedbackTopic(), config.feedbackJsonTopic(), config.deadLetterTopic(),
+                config.pairsTopic(), config.annotatorsTopic(), config.checkpointsTopic()))
+                .allMatch(topic -> topic.startsWith("run-7."));
     }
 
     @Test

@@ -2,9 +2,10 @@ package io.prefpipe.app.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.prefpipe.app.http.ServeRoutes;
 import io.prefpipe.app.monitor.PipelineMetrics;
 import io.prefpipe.app.monitor.PipelineMonitor;
 import java.io.IOException;
@@ -24,10 +25,10 @@ import java.util.Properties;
  * </ul>
  *
  * <pre>{@code
- * Javalin app = Javalin.create(config -> new DashboardRoutes(monitor).addTo(config));
+ * PrefpipeServer server = PrefpipeServer.start("127.0.0.1", 0, List.of(new DashboardRoutes(monitor)));
  * }</pre>
  */
-public final class DashboardRoutes {
+public final class DashboardRoutes implements ServeRoutes {
     public static final String PAGE = "/dashboard";
     public static final String STATE = "/dashboard/api/state";
     public static final String ASSETS = "/dashboard/assets";
@@ -58,12 +59,14 @@ public final class DashboardRoutes {
                 ECHARTS, resource(echartsPath()));
     }
 
-    /** Adds the dashboard's routes to {@code config}. */
-    public void addTo(JavalinConfig config) {
-        config.routes.get(PAGE, ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
-        config.routes.get(STATE, this::state);
-        config.routes.get(ASSETS + "/{name}", this::asset);
-        config.routes.get(METRICS, ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
+    /** Adds the dashboard's routes; {@code /} leads to the page. */
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/", ctx -> ctx.redirect(PAGE, HttpStatus.FOUND));
+        routes.get(PAGE, ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+        routes.get(STATE, this::state);
+        routes.get(ASSETS + "/{name}", this::asset);
+        routes.get(METRICS, ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
     }
 
     private void state(Context ctx) throws JsonProcessingException {

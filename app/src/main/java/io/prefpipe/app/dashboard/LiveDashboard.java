@@ -1,17 +1,21 @@
 package io.prefpipe.app.dashboard;
 
+import io.prefpipe.app.http.PrefpipeServer;
 import io.prefpipe.app.monitor.MonitorConfig;
 import io.prefpipe.app.monitor.PipelineMonitor;
+import java.util.List;
 
 /**
- * A {@link PipelineMonitor} and the {@link DashboardServer} that shows it, started and closed together: what the demo
- * and {@code prefpipe dashboard} run.
+ * A {@link PipelineMonitor} and a {@link PrefpipeServer} on 127.0.0.1 that shows it ({@link DashboardRoutes}),
+ * started and closed together: what the demo and {@code prefpipe dashboard} run.
  */
 public final class LiveDashboard implements AutoCloseable {
-    private final PipelineMonitor monitor;
-    private final DashboardServer server;
+    private static final String HOST = "127.0.0.1";
 
-    private LiveDashboard(PipelineMonitor monitor, DashboardServer server) {
+    private final PipelineMonitor monitor;
+    private final PrefpipeServer server;
+
+    private LiveDashboard(PipelineMonitor monitor, PrefpipeServer server) {
         this.monitor = monitor;
         this.server = server;
     }
@@ -24,7 +28,8 @@ public final class LiveDashboard implements AutoCloseable {
     public static LiveDashboard start(MonitorConfig config, int port) {
         PipelineMonitor monitor = PipelineMonitor.start(config);
         try {
-            return new LiveDashboard(monitor, DashboardServer.start(monitor, port));
+            return new LiveDashboard(monitor,
+                    PrefpipeServer.start(HOST, port, List.of(new DashboardRoutes(monitor))));
         } catch (RuntimeException e) {
             monitor.close();
             throw e;
@@ -37,7 +42,7 @@ public final class LiveDashboard implements AutoCloseable {
 
     /** The page's address. */
     public String url() {
-        return server.url();
+        return server.uri() + DashboardRoutes.PAGE;
     }
 
     /** Stops the server, then the monitor; the monitor is closed even if stopping the server fails. */

@@ -2,6 +2,7 @@ package io.prefpipe.app.serve;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.prefpipe.app.http.ServeRoutes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

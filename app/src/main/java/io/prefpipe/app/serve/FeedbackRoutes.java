@@ -2,6 +2,7 @@ package io.prefpipe.app.serve;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.prefpipe.app.http.ServeRoutes;
 import io.prefpipe.ingestion.format.ParseResult;
 import io.prefpipe.ingestion.format.PrefpipeJsonParser;
 import io.prefpipe.ingestion.validate.FeedbackValidator;

@@ -1,5 +1,8 @@
 package io.prefpipe.app.serve;
 
+import io.prefpipe.app.dashboard.DashboardOptions;
+import io.prefpipe.app.dashboard.DashboardRoutes;
+import io.prefpipe.app.monitor.PipelineMonitor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Serves {@code POST /v1/feedback} until interrupted. */
@@ -22,7 +26,8 @@ import picocli.CommandLine.Option;
             "each invalid event's index, field and reason, 413 a body over --max-body-bytes, 503 events Kafka did",
             "not acknowledge within --ack-timeout-seconds. Binds to 127.0.0.1 unless --host says otherwise.",
             "The token comes from --token-file or $PREFPIPE_SERVE_TOKEN (never from the command line, where other",
-            "users could read it); at least 16 chars."
+            "users could read it); at least 16 chars. Also serves the data-quality dashboard at /dashboard and",
+            "Prometheus metrics at /metrics (read-only, no token) unless --no-dashboard."
         })
 public final class ServeCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "PREFPIPE_SERVE_TOKEN";
@@ -56,6 +61,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long ackTimeoutSeconds;
 
+    @Mixin
+    DashboardOptions watched;
+
+    @Option(names = "--no-dashboard", description = "Serve only the feedback endpoint, not the dashboard and /metrics.")
+    boolean noDashboard;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = ServeConfig.builder()
@@ -69,7 +80,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         long start = System.nanoTime();
-        try (ServeRuntime runtime = ServeRuntime.start(config)) {
+        try (PipelineMonitor monitor = noDashboard ? null : PipelineMonitor.start(watched.toConfig(bootstrap));
+                ServeRuntime runtime = ServeRuntime.start(config,
+                        monitor == null ? List.of() : List.of(new DashboardRoutes(monitor)))) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 runtime.close();
                 System.out.printf("stopped after %d s; requests %s; events %s%n",
@@ -80,6 +93,10 @@ public final class ServeCommand implements Callable<Integer> {
             }, "prefpipe-serve-shutdown"));
             System.out.println("serving POST " + runtime.uri() + FeedbackRoutes.PATH + " -> topic '" + topic + "' on "
                     + bootstrap);
+            if (monitor != null) {
+                System.out.println("data-quality dashboard at " + runtime.uri() + DashboardRoutes.PAGE
+                        + ", Prometheus metrics at " + runtime.uri() + DashboardRoutes.METRICS);
+            }
             System.out.println("every request is logged; Ctrl-C stops and prints the counts");
             System.out.flush();
             stopped.await();

@@ -1,9 +1,12 @@
 package io.prefpipe.app.serve;
 
+import io.prefpipe.app.http.PrefpipeServer;
+import io.prefpipe.app.http.ServeRoutes;
 import io.prefpipe.ingestion.validate.FeedbackValidator;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -13,8 +16,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Everything {@code prefpipe serve} runs: the Kafka publisher and the HTTP server with its route groups (bearer-token
- * authentication of {@code /v1/*}, then the feedback endpoint). Route groups of later pages are added to the list in
- * {@link #start}. Closing stops the server first, so no request is left without its publisher, then the publisher.
+ * authentication of {@code /v1/*}, then the feedback endpoint, then the caller's pages, e.g. the dashboard). Closing
+ * stops the server first, so no request is left without its publisher, then the publisher.
  */
 public final class ServeRuntime implements AutoCloseable {
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
@@ -36,6 +39,14 @@ public final class ServeRuntime implements AutoCloseable {
      * @throws IllegalArgumentException if the token is too short
      */
     public static ServeRuntime start(ServeConfig config) {
+        return start(config, List.of());
+    }
+
+    /**
+     * As {@link #start(ServeConfig)}, also serving {@code pages} (read-only routes outside {@code /v1/}, which need no
+     * token).
+     */
+    public static ServeRuntime start(ServeConfig config, List<ServeRoutes> pages) {
         requireTopic(config);
         IngressCounts counts = new IngressCounts();
         BearerTokenAuth auth = new BearerTokenAuth("/v1/*", config.token(), counts);
@@ -44,7 +55,9 @@ public final class ServeRuntime implements AutoCloseable {
         try {
             FeedbackRoutes feedback = new FeedbackRoutes(config.maxBodyBytes(),
                     new FeedbackValidator(config.validationLimits(), Clock.systemUTC()), publisher, counts);
-            PrefpipeServer server = PrefpipeServer.start(config.host(), config.port(), List.of(auth, feedback));
+            List<ServeRoutes> routes = new ArrayList<>(List.of(auth, feedback));
+            routes.addAll(pages);
+            PrefpipeServer server = PrefpipeServer.start(config.host(), config.port(), routes);
             return new ServeRuntime(counts, publisher, server);
         } catch (RuntimeException e) {
             publisher.close();

@@ -3,6 +3,7 @@ package io.prefpipe.app.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.prefpipe.app.http.PrefpipeServer;
 import io.prefpipe.app.monitor.MonitorConfig;
 import io.prefpipe.app.monitor.MonitorSnapshot;
 import io.prefpipe.app.monitor.PipelineMonitor;
@@ -110,9 +111,9 @@ class DashboardBrowserITCase {
                 .toList());
 
         try (PipelineMonitor monitor = PipelineMonitor.start(monitorConfig);
-                DashboardServer server = DashboardServer.start(monitor, 0);
+                PrefpipeServer server = PrefpipeServer.start("127.0.0.1", 0, List.of(new DashboardRoutes(monitor)));
                 Browser browser = Browser.start()) {
-            browser.driver.get(server.url());
+            browser.driver.get(server.uri() + DashboardRoutes.PAGE);
             Map<String, Object> before = browser.awaitState(s -> s.get("stages") != null, PAGE_TIMEOUT);
             assertThat(((Number) ((Map<?, ?>) before.get("stages")).get("pairs")).longValue()).as("nothing curated yet")
                     .isZero();

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefpipe.app.http.PrefpipeServer;
 import io.prefpipe.app.monitor.MonitorConfig;
 import io.prefpipe.app.monitor.MonitorSnapshot;
 import io.prefpipe.app.monitor.PipelineMonitor;
@@ -20,8 +21,8 @@ import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.schema.AnnotatorEstimate;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.PreferencePair;
-import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import io.prefpipe.snapshot.SnapshotManifest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,7 +72,7 @@ class DashboardITCase {
     private final ObjectMapper json = new ObjectMapper();
     private MonitorConfig config;
     private PipelineMonitor monitor;
-    private DashboardServer server;
+    private PrefpipeServer server;
 
     @BeforeAll
     void fillTopicsAndStart() throws Exception {
@@ -121,7 +122,7 @@ class DashboardITCase {
                 .write(snapshots.resolve("snap-2"));
 
         monitor = PipelineMonitor.start(config);
-        server = DashboardServer.start(monitor, 0);
+        server = PrefpipeServer.start("127.0.0.1", 0, List.of(new DashboardRoutes(monitor)));
         TestPipelineData.await(monitor, s -> s.stages().checkpoints() == 2 && s.stages().pairs() == 2
                 && s.stages().annotatorEstimates() == 4 && s.stages().deadLetters() == 3 && s.curation() != null
                 && s.throughput().size() >= 2 && monitor.undecodable() == 1, TIMEOUT);

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefpipe.app.dashboard.DashboardRoutes;
+import io.prefpipe.app.monitor.MonitorConfig;
+import io.prefpipe.app.monitor.PipelineMonitor;
 import io.prefpipe.ingestion.format.ParseResult;
 import io.prefpipe.ingestion.format.PrefpipeJsonParser;
 import io.prefpipe.ingestion.kafka.AvroCodec;
@@ -119,6 +122,30 @@ class ServeRuntimeITCase {
         assertThat(r.counts().requests()).isEqualTo(Map.of("unauthorized", 3L));
         assertThat(r.counts().events()).isEmpty();
         assertThat(onTopic()).isEmpty();
+    }
+
+    @Test
+    void withTheDashboard_servesItsPagesWithoutTokenAndStillGuardsTheEndpoint() throws Exception {
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(topic), 1, (short) 1);
+        try (PipelineMonitor monitor = PipelineMonitor.start(MonitorConfig.builder(KAFKA.bootstrapServers())
+                .setFeedbackTopic(topic).build())) {
+            runtime = ServeRuntime.start(config(KAFKA.bootstrapServers(), topic).build(),
+                    List.of(new DashboardRoutes(monitor)));
+            HttpResponse<String> page = get(runtime.uri().resolve(DashboardRoutes.PAGE));
+            HttpResponse<String> metrics = get(runtime.uri().resolve(DashboardRoutes.METRICS));
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<html");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("prefpipe_");
+            assertThat(post(runtime.uri(), null, event("e-9", "r1").getBytes(StandardCharsets.UTF_8)).statusCode())
+                    .isEqualTo(401);
+            assertThat(post(runtime.uri(), event("e-9", "r1")).statusCode()).isEqualTo(202);
+        }
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

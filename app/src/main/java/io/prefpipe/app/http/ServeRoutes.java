@@ -1,4 +1,4 @@
-package io.prefpipe.app.serve;
+package io.prefpipe.app.http;
 
 import io.javalin.config.RoutesConfig;
 
