@@ -2,6 +2,7 @@ package io.prefpipe.app;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.prefpipe.app.bench.CurateBenchCommand;
 import io.prefpipe.app.bench.TorchDpoStep;
 import io.prefpipe.labeling.crowd.DawidSkeneScaleBenchmark;
 import io.prefpipe.optimizer.bench.DpoStepBenchmark;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Labeling.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Labeling.class, BenchCommand.Train.class, CurateBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

@@ -1,0 +1,111 @@
+package io.prefpipe.app.bench;
+
+import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prefpipe bench curate}: the curation job's throughput against the raw consumer; see {@link
+ * CurationBenchmark}. */
+@Command(
+        name = "curate",
+        mixinStandardHelpOptions = true,
+        description = "Generates judgements of realistic size (prompts ~200 bytes, responses ~500, 3-5 judgements per"
+                + " comparison) into a topic, then measures in one run a bare KafkaConsumer that reads and decodes"
+                + " them and the curation job from the same topic to committed Parquet: records/s of both, their"
+                + " ratio, peak memory, and p50/p99 latency from event to committed file at a fixed rate.")
+public final class CurateBenchCommand implements Callable<Integer> {
+    private static final double TARGET_RATE = 100_000;
+    private static final double TARGET_RATIO = 0.5;
+
+    @Option(names = "--judgements", defaultValue = "1000000", description = "Judgements to generate (default:"
+            + " ${DEFAULT-VALUE}).")
+    long judgements;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the topic (default:"
+            + " ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the curation job (default:"
+            + " ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--latency-rate", defaultValue = "20000", description = "Judgements per second while latency is"
+            + " measured (default: ${DEFAULT-VALUE}).")
+    int latencyRate;
+
+    @Option(names = "--latency-seconds", defaultValue = "15", description = "How long latency is measured (default:"
+            + " ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "1000", description = "Checkpoint interval of the"
+            + " jobs, which commit files at checkpoints (default: ${DEFAULT-VALUE}).")
+    long checkpointMillis;
+
+    @Option(names = "--bootstrap", description = "A Kafka broker to use instead of an embedded one.")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("prefpipe-bench-curate-");
+        try (EmbeddedKafkaBroker broker = bootstrap == null
+                ? EmbeddedKafkaBroker.builder().setBaseDirectory(work.resolve("broker")).build().start()
+                : null) {
+            String servers = broker == null ? bootstrap : broker.bootstrapServers();
+            System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d, %d cores%n",
+                    servers, broker == null ? "" : " (embedded)", judgements, partitions, parallelism,
+                    Runtime.getRuntime().availableProcessors());
+            CurationBenchmark.Result r = new CurationBenchmark(new CurationBenchmark.Options(servers,
+                    work.resolve("snapshots"), BenchFeedback.Config.standard(judgements), partitions, parallelism,
+                    latencyRate, Duration.ofSeconds(latencySeconds), Duration.ofMillis(checkpointMillis)),
+                    System.out).run();
+            print(r);
+            return 0;
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void print(CurationBenchmark.Result r) {
+        System.out.println();
+        System.out.println("curation throughput vs the raw consumer");
+        System.out.printf(Locale.ROOT, "  %-14s %12s %10s %14s %12s%n", "", "records", "seconds", "records/s",
+                "peak RSS MB");
+        for (CurationBenchmark.Phase p : new CurationBenchmark.Phase[] {r.rawConsumer(), r.curation()}) {
+            System.out.printf(Locale.ROOT, "  %-14s %,12d %10.2f %,14.0f %12.0f   (heap peak %.0f MB)%n", p.name(),
+                    p.records(), p.elapsed().toNanos() / 1e9, p.recordsPerSecond(), p.peakRssBytes() / 1e6,
+                    p.peakHeapBytes() / 1e6);
+        }
+        var c = r.report().counts();
+        System.out.printf(Locale.ROOT, "  curation: %,d in = %,d curated + %,d filtered + %,d dead-lettered (%s),"
+                        + " %,d pairs; filtered by reason %s%n", c.eventsIn(), c.curatedEvents(), c.filteredTotal(),
+                c.deadLetteredTotal(), c.reconciles() ? "reconciled" : "DOES NOT RECONCILE", c.pairs(), c.filtered());
+        double rate = r.curation().recordsPerSecond();
+        System.out.printf(Locale.ROOT, "  curation / raw consumer: %.2f (target >= %.1f: %s); curation %,.0f"
+                        + " judgements/s (target >= %,.0f: %s)%n", r.ratio(), TARGET_RATIO,
+                r.ratio() >= TARGET_RATIO ? "met" : "NOT met", rate, TARGET_RATE, rate >= TARGET_RATE ? "met"
+                        : "NOT met");
+        CurationBenchmark.Latency l = r.latency();
+        System.out.printf(Locale.ROOT, "  event -> committed file at %,.0f judgements/s: p50 %d ms, p99 %d ms, max %d"
+                + " ms over %,d pairs%n", l.rate(), l.p50().toMillis(), l.p99().toMillis(), l.max().toMillis(),
+                l.pairs());
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
