@@ -137,6 +137,7 @@ public final class CurationBenchmark {
         return CurationJobConfig.builder()
                 .setBootstrapServers(options.bootstrap())
                 .setFeedbackTopic(topic)
+                .setFeedbackJsonTopic(topic + ".json")
                 .setDeadLetterTopic(topic + ".dlq")
                 .setPairsTopic(topic + ".pairs")
                 .setAnnotatorsTopic(topic + ".annotators")
