@@ -12,6 +12,7 @@ import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.schema.PreferencePair;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -42,8 +43,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 final class CurationTopology {
     private CurationTopology() {}
 
-    /** Adds the curation job's operators to {@code env}, reading what {@code plan} covers. */
-    static void attach(StreamExecutionEnvironment env, CurationJobConfig config, SourcePlan plan) {
+    /**
+     * Adds the curation job's operators to {@code env}, reading what {@code plan} covers.
+     *
+     * @param probe a function every valid event passes through before dedupe, for tests that inject faults; or
+     *     {@code null}, as in every production run
+     */
+    static void attach(StreamExecutionEnvironment env, CurationJobConfig config, SourcePlan plan,
+            MapFunction<FeedbackEvent, FeedbackEvent> probe) {
         SingleOutputStreamOperator<FeedbackEvent> events = env
                 .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
                 .uid("feedback-source")
@@ -57,7 +64,9 @@ final class CurationTopology {
                 .uid("dead-letter-sink")
                 .name("dead-letter sink");
 
-        SingleOutputStreamOperator<FeedbackEvent> deduplicated = events
+        DataStream<FeedbackEvent> probed = probe == null ? events
+                : events.map(probe).returns(new AvroTypeInfo<>(FeedbackEvent.class)).uid("probe").name("probe");
+        SingleOutputStreamOperator<FeedbackEvent> deduplicated = probed
                 .assignTimestampsAndWatermarks(
                         EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.sourceIdleness()))
                 .uid("event-time")

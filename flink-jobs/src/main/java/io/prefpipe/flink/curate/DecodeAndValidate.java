@@ -16,6 +16,9 @@ import java.time.Instant;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -24,7 +27,8 @@ import org.apache.flink.util.OutputTag;
  * Decodes each message as an Avro {@link FeedbackEvent} and validates it. Valid events go on; anything else becomes a
  * {@link DeadLetter} on {@link #DEAD_LETTERS} with the original bytes, the reason and where the message came from.
  */
-final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEvent> {
+final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEvent>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** The stage recorded in dead letters from this job. */
@@ -53,12 +57,21 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        fates = FateCounters.restore(getRuntimeContext(), context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        fates.snapshot();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         codec = new AvroCodec<>(FeedbackEvent.class);
         validator = new FeedbackValidator(
                 new ValidationLimits(maxResponses, maxPromptChars, maxResponseChars, maxIdChars, maxFutureSkew),
                 Clock.systemUTC());
-        fates = new FateCounters(getRuntimeContext());
     }
 
     @Override

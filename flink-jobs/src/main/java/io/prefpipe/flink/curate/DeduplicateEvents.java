@@ -8,6 +8,9 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -16,7 +19,8 @@ import org.apache.flink.util.Collector;
  * Redeliveries (producer retries, replays) carry the same id. The "seen" mark expires after the TTL so state does not
  * grow without bound; a redelivery later than that is not recognised here.
  */
-final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent, FeedbackEvent> {
+final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent, FeedbackEvent>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final Duration ttl;
@@ -29,11 +33,20 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        fates = FateCounters.restore(getRuntimeContext(), context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        fates.snapshot();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         seen = getRuntimeContext().getState(descriptor);
-        fates = new FateCounters(getRuntimeContext());
     }
 
     @Override

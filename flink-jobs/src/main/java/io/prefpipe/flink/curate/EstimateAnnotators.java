@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -21,7 +23,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -40,7 +45,8 @@ import org.apache.flink.util.OutputTag;
  * watermark is forwarded, so the final model, fitted on all the votes, travels ahead of it; curation decides the
  * comparisons still open only once that watermark has arrived (see {@link ModelStreamWatermarks}).
  */
-final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, AnnotatorModelUpdate> {
+final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, AnnotatorModelUpdate>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** The one key all votes are sent to. */
@@ -65,12 +71,31 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
     private transient ValueState<Long> refitTimer;
     private transient CrowdAggregator<?> estimator;
     private transient LatestLabelNoise labelNoise;
+    /**
+     * The latest estimate, in operator state so that a restored job reports it before its first refit (accumulators
+     * start empty in every task attempt).
+     */
+    private transient ListState<LabelNoise> labelNoiseState;
 
     EstimateAnnotators(String aggregatorName, int windowVotes, int refitEveryVotes, Duration refitInterval) {
         this.aggregatorName = aggregatorName;
         this.windowVotes = windowVotes;
         this.refitEveryVotes = refitEveryVotes;
         this.refitInterval = refitInterval;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        labelNoiseState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("label-noise", TypeInformation.of(LabelNoise.class)));
+        for (LabelNoise restored : labelNoiseState.get()) {
+            addLabelNoise(restored);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        labelNoiseState.update(labelNoise == null ? List.of() : List.of(labelNoise.getLocalValue()));
     }
 
     @Override
@@ -130,12 +155,16 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
         for (String annotator : model.annotators().ids()) {
             ctx.output(ESTIMATES, AnnotatorEstimates.toAvro(model, annotator, v, now, data.numJudgements()));
         }
+        addLabelNoise(LabelNoise.of(result.method(), v, result.flipRate()));
+    }
+
+    private void addLabelNoise(LabelNoise estimate) {
         if (labelNoise == null) {
             // registered at the first fit, so a job that never fits reports no estimate rather than an empty one
             labelNoise = new LatestLabelNoise();
             getRuntimeContext().addAccumulator(LabelNoise.ACCUMULATOR, labelNoise);
         }
-        labelNoise.add(LabelNoise.of(result.method(), v, result.flipRate()));
+        labelNoise.add(estimate);
     }
 
     /** The window's votes in arrival order, grouped by comparison (the map's iteration order is arbitrary). */

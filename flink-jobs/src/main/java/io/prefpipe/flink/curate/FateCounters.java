@@ -3,18 +3,27 @@ package io.prefpipe.flink.curate;
 import io.prefpipe.labeling.curate.FilterReason;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /**
- * Counts the fate of every event in Flink accumulators, which the job client reads while the job runs and the job
- * result holds exactly once it has finished. Every event read is counted once as in, and once as curated, filtered
- * (by reason) or dead-lettered (by reason).
+ * Counts the fate of every event: once as in, and once as curated, filtered (by reason) or dead-lettered (by reason).
  *
- * <p>Accumulators are not part of checkpointed state: after a restart from a checkpoint they restart from zero.
- * Bounded runs therefore run with no restart strategy, so their totals are exact.
+ * <p>The counts live in checkpointed operator state, so they are exactly as consistent as the outputs: a checkpoint
+ * holds the counts of precisely the events whose effects it commits, and a job restored from it (after a task failure,
+ * a killed process or a savepoint) goes on counting from there while the source replays what came after it. Flink
+ * accumulators only carry them to the job client (running counts, and the job result once it has finished); since an
+ * accumulator starts from zero in every new task attempt, each attempt seeds its accumulators with the restored counts.
+ *
+ * <p>Each subtask keeps its own totals as one list entry. On a change of parallelism Flink redistributes the entries
+ * among the new subtasks, each of which adds up what it gets, so the sum over subtasks stays the same.
  */
 final class FateCounters {
     static final String PREFIX = "prefpipe.";
@@ -24,11 +33,35 @@ final class FateCounters {
     static final String FILTERED = PREFIX + "filtered.";
     static final String DEAD_LETTERED = PREFIX + "dead_lettered.";
 
+    private static final ListStateDescriptor<Map<String, Long>> STATE =
+            new ListStateDescriptor<>("fate-counts", Types.MAP(Types.STRING, Types.LONG));
+
     private final RuntimeContext context;
+    private final ListState<Map<String, Long>> state;
+    /** This subtask's share of the job's counts since its first start, by accumulator name. */
+    private final Map<String, Long> totals = new HashMap<>();
     private final Map<String, LongCounter> counters = new HashMap<>();
 
-    FateCounters(RuntimeContext context) {
+    private FateCounters(RuntimeContext context, ListState<Map<String, Long>> state) {
         this.context = context;
+        this.state = state;
+    }
+
+    /**
+     * The counters of one subtask, restored from its operator state (empty on a fresh start), for a function's
+     * {@code initializeState}.
+     */
+    static FateCounters restore(RuntimeContext context, FunctionInitializationContext init) throws Exception {
+        FateCounters fates = new FateCounters(context, init.getOperatorStateStore().getListState(STATE));
+        for (Map<String, Long> restored : fates.state.get()) {
+            restored.forEach(fates::add);
+        }
+        return fates;
+    }
+
+    /** Stores the totals in operator state, for a function's {@code snapshotState}. */
+    void snapshot() throws Exception {
+        state.update(List.of(new HashMap<>(totals)));
     }
 
     void eventIn() {
@@ -52,6 +85,7 @@ final class FateCounters {
     }
 
     private void add(String name, long n) {
+        totals.merge(name, n, Long::sum);
         counters.computeIfAbsent(name, context::getLongCounter).add(n);
     }
 
