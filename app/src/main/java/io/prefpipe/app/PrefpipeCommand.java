@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             BrokerCommand.class,
             IngestCommand.class,
             CurateCommand.class,
+            SnapshotCommand.class,
             DemoCommand.class,
             RsoCommand.class,
             LabelCommand.class,

@@ -95,12 +95,12 @@ final class CurateComparisons
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        fates = FateCounters.restore(getRuntimeContext(), context);
+        fates = FateCounters.restore(getRuntimeContext(), context, "curate");
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        fates.snapshot();
+        fates.snapshot(context.getCheckpointId());
     }
 
     @Override
@@ -143,6 +143,7 @@ final class CurateComparisons
         }
         events.add(event);
         buffered.add(event);
+        fates.opened();
         if (deadline.value() == null) {
             long due = ctx.timestamp() + window.toMillis();
             deadline.update(due);
@@ -186,6 +187,7 @@ final class CurateComparisons
                         + " of comparison " + e.getComparisonId());
             }
         }
+        fates.decided(events.size());
         fates.curated(curated.size());
         fates.pairs(result.pairs().size());
         for (CuratedPair pair : result.pairs()) {

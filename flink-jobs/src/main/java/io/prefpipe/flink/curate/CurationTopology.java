@@ -3,18 +3,22 @@ package io.prefpipe.flink.curate;
 import io.prefpipe.flink.kafka.AvroKafkaSerializationSchema;
 import io.prefpipe.flink.kafka.KafkaPayload;
 import io.prefpipe.flink.kafka.RawPayloadDeserializationSchema;
+import io.prefpipe.flink.kafka.RestorableBoundedSource;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.parquet.SpecificParquetWriters;
+import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.schema.AnnotatorEstimate;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.schema.PreferencePair;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -51,8 +55,14 @@ final class CurationTopology {
      */
     static void attach(StreamExecutionEnvironment env, CurationJobConfig config, SourcePlan plan,
             MapFunction<FeedbackEvent, FeedbackEvent> probe) {
+        if (!config.bounded()) {
+            // An unbounded job records each checkpoint's counts and offsets, from which snapshots are cut.
+            env.getConfig().setGlobalJobParameters(Configuration.fromMap(Map.of(FateCounters.LEDGER_DIR,
+                    config.snapshotDir().toAbsolutePath().resolve(CheckpointLedger.FOLDER).toString())));
+        }
         SingleOutputStreamOperator<FeedbackEvent> events = env
-                .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
+                .fromSource(config.bounded() ? new RestorableBoundedSource<>(source(config, plan)) : source(config, plan),
+                        WatermarkStrategy.noWatermarks(), "feedback source")
                 .uid("feedback-source")
                 .process(new DecodeAndValidate(config.validationLimits()))
                 .returns(new AvroTypeInfo<>(FeedbackEvent.class))

@@ -58,12 +58,12 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        fates = FateCounters.restore(getRuntimeContext(), context);
+        fates = FateCounters.restore(getRuntimeContext(), context, "decode-validate");
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        fates.snapshot();
+        fates.snapshot(context.getCheckpointId());
     }
 
     @Override
@@ -76,7 +76,7 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
 
     @Override
     public void processElement(KafkaPayload payload, Context ctx, Collector<FeedbackEvent> out) {
-        fates.eventIn();
+        fates.eventIn(payload.topic(), payload.partition(), payload.offset());
         FeedbackEvent event;
         try {
             event = codec.decode(payload.value());

@@ -34,12 +34,12 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        fates = FateCounters.restore(getRuntimeContext(), context);
+        fates = FateCounters.restore(getRuntimeContext(), context, "dedupe");
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        fates.snapshot();
+        fates.snapshot(context.getCheckpointId());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.labeling.aggregate.PairwiseDatasets;
 import io.prefpipe.labeling.crowd.AggregationResult;
 import io.prefpipe.labeling.crowd.AnnotatorModel;
@@ -7,6 +8,7 @@ import io.prefpipe.labeling.crowd.CrowdAggregator;
 import io.prefpipe.labeling.crowd.CrowdDataset;
 import io.prefpipe.labeling.pairwise.PairwiseVote;
 import io.prefpipe.schema.AnnotatorEstimate;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -46,11 +49,13 @@ import org.apache.flink.util.OutputTag;
  * comparisons still open only once that watermark has arrived (see {@link ModelStreamWatermarks}).
  */
 final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, AnnotatorModelUpdate>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     /** The one key all votes are sent to. */
     static final String KEY = "all";
+    /** The ledger property naming the aggregator. */
+    static final String AGGREGATOR_PROPERTY = "aggregator";
 
     static final OutputTag<AnnotatorEstimate> ESTIMATES =
             new OutputTag<>("annotator-estimates", new AvroTypeInfo<>(AnnotatorEstimate.class));
@@ -95,7 +100,34 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        labelNoiseState.update(labelNoise == null ? List.of() : List.of(labelNoise.getLocalValue()));
+        LabelNoise latest = labelNoise == null ? null : labelNoise.getLocalValue();
+        labelNoiseState.update(latest == null ? List.of() : List.of(latest));
+        Path ledger = ledgerDir();
+        if (ledger != null) {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(AGGREGATOR_PROPERTY, aggregatorName);
+            if (latest != null) {
+                properties.putAll(latest.properties());
+            }
+            CheckpointLedger.write(ledger, new CheckpointLedger.Entry("estimate-annotators",
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), context.getCheckpointId(),
+                    Map.of(), Map.of(), properties));
+        }
+    }
+
+    /** Marks the checkpoint complete in the ledger: its entries, and the files it committed, now form a snapshot. */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        Path ledger = ledgerDir();
+        if (ledger != null) {
+            CheckpointLedger.markComplete(ledger, checkpointId);
+        }
+    }
+
+    private Path ledgerDir() {
+        String dir = getRuntimeContext().getGlobalJobParameters().get(FateCounters.LEDGER_DIR);
+        return dir == null ? null : Path.of(dir);
     }
 
     @Override

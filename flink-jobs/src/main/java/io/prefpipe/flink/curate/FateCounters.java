@@ -1,7 +1,9 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.labeling.curate.FilterReason;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /**
- * Counts the fate of every event: once as in, and once as curated, filtered (by reason) or dead-lettered (by reason).
+ * Counts the fate of every event: once as in, and once as curated, filtered (by reason) or dead-lettered (by reason);
+ * and the valid events waiting in undecided comparisons, which have no fate yet.
  *
  * <p>The counts live in checkpointed operator state, so they are exactly as consistent as the outputs: a checkpoint
  * holds the counts of precisely the events whose effects it commits, and a job restored from it (after a task failure,
@@ -30,42 +33,83 @@ final class FateCounters {
     static final String EVENTS_IN = PREFIX + "events_in";
     static final String CURATED_EVENTS = PREFIX + "curated_events";
     static final String PAIRS = PREFIX + "pairs";
+    /** Valid events waiting in comparisons not yet decided. */
+    static final String OPEN = PREFIX + "open_events";
     static final String FILTERED = PREFIX + "filtered.";
     static final String DEAD_LETTERED = PREFIX + "dead_lettered.";
 
+    /** The global job parameter naming the {@link CheckpointLedger} folder; absent when there is none. */
+    static final String LEDGER_DIR = PREFIX + "ledger-dir";
+
     private static final ListStateDescriptor<Map<String, Long>> STATE =
             new ListStateDescriptor<>("fate-counts", Types.MAP(Types.STRING, Types.LONG));
+    private static final ListStateDescriptor<Map<String, Long>> POSITIONS =
+            new ListStateDescriptor<>("source-positions", Types.MAP(Types.STRING, Types.LONG));
 
     private final RuntimeContext context;
+    private final String operator;
     private final ListState<Map<String, Long>> state;
+    private final ListState<Map<String, Long>> positionState;
     /** This subtask's share of the job's counts since its first start, by accumulator name. */
     private final Map<String, Long> totals = new HashMap<>();
     private final Map<String, LongCounter> counters = new HashMap<>();
+    /** Per {@code topic/partition}, one past the last offset this subtask read. */
+    private final Map<String, Long> nextOffsets = new HashMap<>();
 
-    private FateCounters(RuntimeContext context, ListState<Map<String, Long>> state) {
+    private FateCounters(RuntimeContext context, String operator, ListState<Map<String, Long>> state,
+            ListState<Map<String, Long>> positionState) {
         this.context = context;
+        this.operator = operator;
         this.state = state;
+        this.positionState = positionState;
     }
 
     /**
-     * The counters of one subtask, restored from its operator state (empty on a fresh start), for a function's
-     * {@code initializeState}.
+     * The counters of one subtask of {@code operator} (its uid), restored from its operator state (empty on a fresh
+     * start), for a function's {@code initializeState}.
      */
-    static FateCounters restore(RuntimeContext context, FunctionInitializationContext init) throws Exception {
-        FateCounters fates = new FateCounters(context, init.getOperatorStateStore().getListState(STATE));
+    static FateCounters restore(RuntimeContext context, FunctionInitializationContext init, String operator)
+            throws Exception {
+        FateCounters fates = new FateCounters(context, operator, init.getOperatorStateStore().getListState(STATE),
+                init.getOperatorStateStore().getListState(POSITIONS));
         for (Map<String, Long> restored : fates.state.get()) {
             restored.forEach(fates::add);
+        }
+        for (Map<String, Long> restored : fates.positionState.get()) {
+            restored.forEach((k, v) -> fates.nextOffsets.merge(k, v, Math::max));
         }
         return fates;
     }
 
-    /** Stores the totals in operator state, for a function's {@code snapshotState}. */
-    void snapshot() throws Exception {
+    /**
+     * Stores the totals in operator state, for a function's {@code snapshotState}, and, when the job keeps a
+     * {@link CheckpointLedger}, records them there for checkpoint {@code checkpointId}.
+     */
+    void snapshot(long checkpointId) throws Exception {
         state.update(List.of(new HashMap<>(totals)));
+        positionState.update(nextOffsets.isEmpty() ? List.of() : List.of(new HashMap<>(nextOffsets)));
+        String ledger = context.getGlobalJobParameters().get(LEDGER_DIR);
+        if (ledger != null) {
+            CheckpointLedger.write(Path.of(ledger), new CheckpointLedger.Entry(operator,
+                    context.getTaskInfo().getIndexOfThisSubtask(), context.getTaskInfo().getNumberOfParallelSubtasks(),
+                    checkpointId, totals, nextOffsets, Map.of()));
+        }
     }
 
-    void eventIn() {
+    /** Counts an event read from {@code topic}'s {@code partition} at {@code offset}. */
+    void eventIn(String topic, int partition, long offset) {
         add(EVENTS_IN, 1);
+        nextOffsets.merge(topic + "/" + partition, offset + 1, Math::max);
+    }
+
+    /** A valid event now waits in its comparison. */
+    void opened() {
+        add(OPEN, 1);
+    }
+
+    /** A comparison was decided: its waiting events have their fates now. */
+    void decided(long events) {
+        add(OPEN, -events);
     }
 
     void curated(long events) {
@@ -101,7 +145,7 @@ final class FateCounters {
             }
         }
         return new Counts(value(accumulators.get(EVENTS_IN)), value(accumulators.get(CURATED_EVENTS)),
-                value(accumulators.get(PAIRS)), filtered, deadLettered);
+                value(accumulators.get(PAIRS)), filtered, deadLettered, 0, value(accumulators.get(OPEN)));
     }
 
     private static long value(Object o) {
