@@ -56,7 +56,8 @@ public final class CurationJobOptions {
             .withDescription("Exactly-once checkpoint interval. Pairs become visible (Parquet files renamed, Kafka "
                     + "transactions committed) at checkpoints, and a bounded run ends at the next one.");
     public static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint-dir").stringType().noDefaultValue()
-            .withDescription("Folder of the job's checkpoints. Default: a temporary folder, deleted when the run is "
+            .withDescription("Folder of the job's checkpoints, retained when the job is cancelled, fails or its "
+                    + "process is killed (see resume-from). Default: a temporary folder, deleted when the run is "
                     + "closed.");
     public static final ConfigOption<Integer> EMIT_AFTER_VOTES = key("emit-after-votes").intType().defaultValue(3)
             .withDescription("A comparison is curated as soon as this many distinct events arrived for it.");

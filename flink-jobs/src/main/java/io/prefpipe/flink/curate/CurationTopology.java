@@ -17,6 +17,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -61,8 +62,7 @@ final class CurationTopology {
                     config.snapshotDir().toAbsolutePath().resolve(CheckpointLedger.FOLDER).toString())));
         }
         SingleOutputStreamOperator<FeedbackEvent> events = env
-                .fromSource(config.bounded() ? new RestorableBoundedSource<>(source(config, plan)) : source(config, plan),
-                        WatermarkStrategy.noWatermarks(), "feedback source")
+                .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
                 .uid("feedback-source")
                 .process(new DecodeAndValidate(config.validationLimits()))
                 .returns(new AvroTypeInfo<>(FeedbackEvent.class))
@@ -128,7 +128,7 @@ final class CurationTopology {
                 .name("pairs sink");
     }
 
-    private static KafkaSource<KafkaPayload> source(CurationJobConfig config, SourcePlan plan) {
+    private static Source<KafkaPayload, ?, ?> source(CurationJobConfig config, SourcePlan plan) {
         KafkaSourceBuilder<KafkaPayload> b = KafkaSource.<KafkaPayload>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(config.feedbackTopic())
@@ -143,6 +143,7 @@ final class CurationTopology {
                 .setProperty("commit.offsets.on.checkpoint", Boolean.toString(!config.bounded()));
         if (config.bounded()) {
             b.setBounded(OffsetsInitializer.offsets(plan.endOffsets()));
+            return new RestorableBoundedSource<>(b.build());
         }
         return b.build();
     }
