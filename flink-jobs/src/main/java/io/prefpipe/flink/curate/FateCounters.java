@@ -55,6 +55,10 @@ final class FateCounters {
     private final Map<String, LongCounter> counters = new HashMap<>();
     /** Per {@code topic/partition}, one past the last offset this subtask read. */
     private final Map<String, Long> nextOffsets = new HashMap<>();
+    /** The key of the partition read last: records come in runs from one partition, so most events reuse it. */
+    private String lastTopic;
+    private int lastPartition;
+    private String lastKey;
 
     private FateCounters(RuntimeContext context, String operator, ListState<Map<String, Long>> state,
             ListState<Map<String, Long>> positionState) {
@@ -99,7 +103,12 @@ final class FateCounters {
     /** Counts an event read from {@code topic}'s {@code partition} at {@code offset}. */
     void eventIn(String topic, int partition, long offset) {
         add(EVENTS_IN, 1);
-        nextOffsets.merge(topic + "/" + partition, offset + 1, Math::max);
+        if (lastKey == null || partition != lastPartition || !topic.equals(lastTopic)) {
+            lastTopic = topic;
+            lastPartition = partition;
+            lastKey = topic + "/" + partition;
+        }
+        nextOffsets.merge(lastKey, offset + 1, Math::max);
     }
 
     /** A valid event now waits in its comparison. */
