@@ -63,11 +63,12 @@ public final class CurationJob {
     }
 
     /**
-     * Plans the offsets, creates missing output topics, and submits the job; returns once it is submitted. A bounded
-     * run's snapshot is written by {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
+     * Plans the offsets (or, when resuming, reuses the plan stored in the snapshot folder), creates missing output
+     * topics, and submits the job; returns once it is submitted. A bounded run's snapshot is written by
+     * {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled or stopped with a savepoint.
      *
-     * @throws CurationException if the snapshot folder is not empty or cannot be created, the feedback topic is missing,
-     *     or the job cannot be submitted
+     * @throws CurationException if the snapshot folder is not empty (unless the run resumes) or cannot be created, the
+     *     feedback topic is missing, or the job cannot be submitted
      */
     public static CurationRun start(CurationJobConfig config, CurationProgressListener listener) {
         return start(config, listener, null);
