@@ -7,8 +7,10 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
+import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +21,12 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /** Runs the Flink curation job against a Kafka cluster. */
 @Command(
@@ -88,6 +92,22 @@ final class CurateCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--snapshot-id", description = "Name of the snapshot folder under --out (default: snapshot-<UTC time>);"
+                    + " give the same one with --resume.")
+    String snapshotId;
+
+    @Option(names = "--checkpoint-dir", description = "Keep the job's checkpoints here; they are retained when the job"
+                    + " is cancelled, fails or its process is killed (default: a temporary folder).")
+    Path checkpointDir;
+
+    @Option(names = "--resume", description = "Restore the job from the latest checkpoint retained in --checkpoint-dir"
+                    + " and go on writing into --out/--snapshot-id.")
+    boolean resume;
+
+    @Option(names = "--resume-from", description = "Restore the job from this retained checkpoint (chk-N folder) or"
+                    + " savepoint, e.g. at another --parallelism.")
+    Path resumeFrom;
+
     /** Takes the job settings' defaults from {@link CurationJobOptions}, where each is declared once. */
     static final class Defaults implements IDefaultValueProvider {
         @Override
@@ -116,10 +136,24 @@ final class CurateCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
-        String snapshotId = SNAPSHOT_ID.format(Instant.now());
-        CurationJobConfig config = CurationJobConfig.builder()
+    /**
+     * The job configuration these options describe.
+     *
+     * @throws ParameterException if {@code --resume} lacks {@code --checkpoint-dir} or {@code --snapshot-id}, or
+     *     finds no retained checkpoint
+     */
+    CurationJobConfig config() throws IOException {
+        Path restoreFrom = resumeFrom;
+        if (resume) {
+            if (checkpointDir == null || snapshotId == null) {
+                throw new ParameterException(new CommandLine(this),
+                        "--resume needs --checkpoint-dir and the --snapshot-id of the run it resumes");
+            }
+            restoreFrom = RetainedCheckpoints.latest(checkpointDir).orElseThrow(() -> new ParameterException(
+                    new CommandLine(this), "no complete checkpoint in --checkpoint-dir " + checkpointDir));
+        }
+        String id = snapshotId != null ? snapshotId : SNAPSHOT_ID.format(Instant.now());
+        return CurationJobConfig.builder()
                 .setBootstrapServers(kafka.bootstrap)
                 .setFeedbackTopic(topics.feedback)
                 .setFeedbackJsonTopic(jsonTopic)
@@ -127,8 +161,10 @@ final class CurateCommand implements Callable<Integer> {
                 .setPairsTopic(topics.pairs)
                 .setGroupId(groupId)
                 .setBounded(bounded)
-                .setSnapshotDir(out.resolve(snapshotId))
-                .setSnapshotId(snapshotId)
+                .setSnapshotDir(out.resolve(id))
+                .setSnapshotId(id)
+                .setCheckpointDir(checkpointDir)
+                .setResumeFrom(restoreFrom)
                 .setAnnotatorsTopic(annotatorsTopic)
                 .setAggregator(aggregator)
                 .setAmbiguityThreshold(ambiguityThreshold)
@@ -138,6 +174,14 @@ final class CurateCommand implements Callable<Integer> {
                 .setEmitAfterVotes(emitAfterVotes)
                 .setParallelism(parallelism)
                 .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CurationJobConfig config = config();
+        if (config.resumeFrom() != null) {
+            System.out.println("resuming from " + config.resumeFrom());
+        }
         CurationProgressListener progress = new CurationProgressListener() {
             @Override
             public void onStarted(String jobId, SourcePlan plan) {
@@ -153,7 +197,8 @@ final class CurateCommand implements Callable<Integer> {
         };
         if (!bounded) {
             CurationRun run = CurationJob.start(config, progress);
-            System.out.println("curating until stopped (Ctrl-C); pairs are committed under " + out.resolve(snapshotId));
+            System.out.println("curating until stopped (Ctrl-C); pairs are committed under " + config.snapshotDir()
+                    + "; ./prefpipe snapshot cut --job-dir " + config.snapshotDir() + " cuts a snapshot");
             Runtime.getRuntime().addShutdownHook(new Thread(run::close, "prefpipe-curate-shutdown"));
             run.awaitTermination();
             return 0;

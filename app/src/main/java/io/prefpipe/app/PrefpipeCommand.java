@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CurateCommand.class,
             ExportCommand.class,
             ServeCommand.class,
+            SnapshotCommand.class,
             DemoCommand.class,
             DashboardCommand.class,
             RsoCommand.class,

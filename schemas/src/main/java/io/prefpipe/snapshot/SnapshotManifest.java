@@ -1,5 +1,6 @@
 package io.prefpipe.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,20 +99,32 @@ public record SnapshotManifest(
     }
 
     /**
-     * The fate of every event read into the snapshot.
+     * The fate of every event read into the snapshot. Valid events wait in their comparison until it is decided; a
+     * snapshot cut from a running job can start or end while some do, so it also states how many were waiting at its
+     * start (read before it, decided in it) and at its end (read in it, decided later). A bounded run's snapshot
+     * starts and ends with none.
      *
      * @param eventsIn events read from the source topics
      * @param curatedEvents events that voted on at least one curated pair
      * @param pairs curated pairs written
      * @param filtered valid events not curated, by reason code
      * @param deadLettered events that were not valid, by reason code
+     * @param openAtStart valid events waiting in undecided comparisons when the snapshot starts
+     * @param openAtEnd valid events waiting in undecided comparisons when the snapshot ends
      */
-    public record Counts(
-            long eventsIn, long curatedEvents, long pairs, Map<String, Long> filtered, Map<String, Long> deadLettered) {
+    public record Counts(long eventsIn, long curatedEvents, long pairs, Map<String, Long> filtered,
+            Map<String, Long> deadLettered, long openAtStart, long openAtEnd) {
+        @JsonCreator
         public Counts {
             // sorted, so manifests and printed summaries list reasons in a stable order
             filtered = Collections.unmodifiableMap(new TreeMap<>(filtered));
             deadLettered = Collections.unmodifiableMap(new TreeMap<>(deadLettered));
+        }
+
+        /** Counts of a stream read from its start to its end, where every comparison is decided. */
+        public Counts(long eventsIn, long curatedEvents, long pairs, Map<String, Long> filtered,
+                Map<String, Long> deadLettered) {
+            this(eventsIn, curatedEvents, pairs, filtered, deadLettered, 0, 0);
         }
 
         @JsonIgnore
@@ -124,10 +137,14 @@ public record SnapshotManifest(
             return deadLettered.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        /** Whether events in = curated + filtered + dead-lettered. */
+        /**
+         * Whether events in = curated + filtered + dead-lettered, counting the events still waiting at the end and
+         * not those decided here but read before: {@code openAtStart + eventsIn = curated + filtered + dead-lettered
+         * + openAtEnd}.
+         */
         @JsonIgnore
         public boolean reconciles() {
-            return eventsIn == curatedEvents + filteredTotal() + deadLetteredTotal();
+            return openAtStart + eventsIn == curatedEvents + filteredTotal() + deadLetteredTotal() + openAtEnd;
         }
     }
 

@@ -7,6 +7,7 @@ import io.prefpipe.optimizer.checkpoint.CheckpointWriter;
 import io.prefpipe.optimizer.data.HeldOutSplit;
 import io.prefpipe.optimizer.data.PreferenceExample;
 import io.prefpipe.optimizer.data.PreferenceSnapshot;
+import io.prefpipe.optimizer.data.PreferenceExample;
 import io.prefpipe.optimizer.data.RankedExample;
 import io.prefpipe.optimizer.data.SnapshotReader;
 import io.prefpipe.optimizer.loss.LipoLambdaLoss;

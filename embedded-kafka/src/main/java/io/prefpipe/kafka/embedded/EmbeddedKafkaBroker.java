@@ -51,6 +51,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path baseDirectory;
     private final int port;
     private Path dataDirectory;
+    /** The server's full configuration, kept so that {@link #restart()} reuses its ports and log directory. */
+    private KafkaConfig serverConfig;
     private KafkaRaftServer server;
     private String bootstrapServers;
     private boolean started;
@@ -98,7 +100,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (!Files.exists(Path.of(logDir, "meta.properties"))) {
                 format(logDir);
             }
-            server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+            serverConfig = new KafkaConfig(props);
+            server = new KafkaRaftServer(serverConfig, Time.SYSTEM);
             server.startup();
             bootstrapServers = HOST + ":" + brokerPort;
             awaitReady();
@@ -110,6 +113,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             closeQuietly();
             throw new EmbeddedKafkaException("failed to start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Shuts the broker down and starts it again on the same ports and log directory, as an operator's rolling
+     * restart does; clients see their connections drop and must reconnect. Returns once it accepts clients again.
+     *
+     * @throws IllegalStateException if the broker is not running
+     * @throws EmbeddedKafkaException if it fails to come back; it is shut down then
+     */
+    public synchronized void restart() {
+        if (server == null || closed) {
+            throw new IllegalStateException("broker is not running");
+        }
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+            server = new KafkaRaftServer(serverConfig, Time.SYSTEM);
+            server.startup();
+            awaitReady();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly();
+            throw new EmbeddedKafkaException("interrupted while restarting the embedded Kafka broker", e);
+        } catch (Exception e) {
+            closeQuietly();
+            throw new EmbeddedKafkaException("failed to restart the embedded Kafka broker: " + e.getMessage(), e);
         }
     }
 

@@ -26,6 +26,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -48,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * that the final model, fitted on all the votes, decides them.
  */
 final class CurateComparisons
-        extends KeyedBroadcastProcessFunction<String, FeedbackEvent, AnnotatorModelUpdate, PreferencePair> {
+        extends KeyedBroadcastProcessFunction<String, FeedbackEvent, AnnotatorModelUpdate, PreferencePair>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(CurateComparisons.class);
 
@@ -90,6 +94,16 @@ final class CurateComparisons
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        fates = FateCounters.restore(getRuntimeContext(), context, "curate");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        fates.snapshot(context.getCheckpointId());
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         buffered = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("events", new AvroTypeInfo<>(FeedbackEvent.class)));
@@ -97,7 +111,6 @@ final class CurateComparisons
         ValueStateDescriptor<Boolean> closedDescriptor = new ValueStateDescriptor<>("closed", Types.BOOLEAN);
         closedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(closedTtl).build());
         closed = getRuntimeContext().getState(closedDescriptor);
-        fates = new FateCounters(getRuntimeContext());
         decidesWithModel = Aggregators.decidesWithModel(aggregatorName);
     }
 
@@ -130,6 +143,7 @@ final class CurateComparisons
         }
         events.add(event);
         buffered.add(event);
+        fates.opened();
         if (deadline.value() == null) {
             long due = ctx.timestamp() + window.toMillis();
             deadline.update(due);
@@ -173,6 +187,7 @@ final class CurateComparisons
                         + " of comparison " + e.getComparisonId());
             }
         }
+        fates.decided(events.size());
         fates.curated(curated.size());
         fates.pairs(result.pairs().size());
         for (CuratedPair pair : result.pairs()) {

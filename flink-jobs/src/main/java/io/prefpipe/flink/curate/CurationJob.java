@@ -3,6 +3,7 @@ package io.prefpipe.flink.curate;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.kafka.SourcePlanner;
 import io.prefpipe.ingestion.kafka.Topics;
+import io.prefpipe.schema.FeedbackEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +11,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
@@ -37,6 +42,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * when the run failed.
  */
 public final class CurationJob {
+    /** Key groups of keyed state; fixed, so that a savepoint can be restored at another parallelism. */
+    static final int MAX_PARALLELISM = 128;
+
     private CurationJob() {}
 
     /**
@@ -55,37 +63,52 @@ public final class CurationJob {
     }
 
     /**
-     * Plans the offsets of both feedback topics (Avro and JSON), creates the missing JSON and output topics, and
-     * submits the job; returns once it is submitted. A bounded run's snapshot is written by
-     * {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled.
+     * Plans the offsets of both feedback topics (Avro and JSON), or, when resuming, reuses the plan stored in the
+     * snapshot folder; creates the missing JSON and output topics, and submits the job; returns once it is submitted. A
+     * bounded run's snapshot is written by {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled or
+     * stopped with a savepoint.
      *
-     * @throws CurationException if the snapshot folder is not empty or cannot be created, the feedback topic is missing,
-     *     or the job cannot be submitted
+     * @throws CurationException if the snapshot folder is not empty (unless the run resumes) or cannot be created, the
+     *     feedback topic is missing, or the job cannot be submitted
      */
     public static CurationRun start(CurationJobConfig config, CurationProgressListener listener) {
+        return start(config, listener, null);
+    }
+
+    /** {@link #start(CurationJobConfig, CurationProgressListener)} with a probe on the valid events (see tests). */
+    @VisibleForTesting
+    static CurationRun start(CurationJobConfig config, CurationProgressListener listener,
+            MapFunction<FeedbackEvent, FeedbackEvent> probe) {
         long startNanos = System.nanoTime();
-        prepareSnapshotDir(config.snapshotDir());
+        prepareSnapshotDir(config.snapshotDir(), config.resumeFrom() != null);
         SourcePlanner planner = new SourcePlanner(config.bootstrapServers());
         SourcePlan plan;
         try {
-            // The Avro topic is planned alone first: it must exist, and the topics created here take its shape.
-            SourcePlan avro = planner.plan(List.of(config.feedbackTopic()), config.groupId(),
-                    config.startingOffsets());
-            if (config.createMissingTopics()) {
-                Topics.ensure(config.bootstrapServers(), List.of(config.feedbackJsonTopic(), config.deadLetterTopic(),
-                                config.pairsTopic(), config.annotatorsTopic()),
-                        avro.partitions(), avro.replicationFactor());
+            plan = config.resumeFrom() != null ? SourcePlans.read(config.snapshotDir()).orElse(null) : null;
+            if (plan == null) {
+                // The Avro topic is planned alone first: it must exist, and the topics created here take its shape.
+                SourcePlan avro = planner.plan(List.of(config.feedbackTopic()), config.groupId(),
+                        config.startingOffsets());
+                if (config.createMissingTopics()) {
+                    Topics.ensure(config.bootstrapServers(), List.of(config.feedbackJsonTopic(),
+                                    config.deadLetterTopic(), config.pairsTopic(), config.annotatorsTopic()),
+                            avro.partitions(), avro.replicationFactor());
+                }
+                plan = planner.plan(List.of(config.feedbackTopic(), config.feedbackJsonTopic()), config.groupId(),
+                        config.startingOffsets());
+                SourcePlans.write(config.snapshotDir(), plan);
             }
-            plan = planner.plan(List.of(config.feedbackTopic(), config.feedbackJsonTopic()), config.groupId(),
-                    config.startingOffsets());
         } catch (IllegalStateException e) {
             throw new CurationException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CurationException("cannot read or write the source plan in " + config.snapshotDir() + ": " + e,
+                    e);
         }
         Path temporaryCheckpoints = config.checkpointDir() == null ? temporaryCheckpointDir() : null;
         Path checkpoints = temporaryCheckpoints != null ? temporaryCheckpoints : config.checkpointDir();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
                 localConfiguration(config, checkpoints));
-        CurationTopology.attach(env, config, plan);
+        CurationTopology.attach(env, config, plan, probe);
         JobClient client;
         try {
             client = env.executeAsync("prefpipe curate " + config.snapshotId());
@@ -99,7 +122,11 @@ public final class CurationJob {
         return run;
     }
 
-    /** The MiniCluster and job settings: loopback only, exactly-once checkpoints to files, no Kryo. */
+    /**
+     * The MiniCluster and job settings: loopback only, exactly-once checkpoints to files retained when the job is
+     * cancelled or fails, restarts from the latest checkpoint, a fixed maximum parallelism (so state can be restored
+     * at another parallelism), no Kryo.
+     */
     static Configuration localConfiguration(CurationJobConfig config, Path checkpointDir) {
         Configuration c = new Configuration();
         String loopback = "127.0.0.1";
@@ -118,14 +145,22 @@ public final class CurationJob {
         // The default (job manager) storage caps a snapshot at 5 MB, which a few hundred thousand event ids exceed.
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toAbsolutePath().toUri().toString());
+        c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // Keyed state is split into this many key groups once and for all; a savepoint restores at any parallelism
+        // up to it.
+        c.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
+        if (config.resumeFrom() != null) {
+            c.set(StateRecoveryOptions.SAVEPOINT_PATH, config.resumeFrom().toAbsolutePath().toUri().toString());
+        }
         // Every type in the graph has a Flink serializer (Avro records, Java records, primitives); fail rather than
         // fall back to Kryo silently.
         c.set(PipelineOptions.GENERIC_TYPES, false);
-        if (config.bounded()) {
-            // A bounded run's counts come from accumulators, which a restart would reset; and a failing job would
-            // otherwise retry for ever. Fail once, loudly.
-            c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        }
+        // Counts and outputs are restored with the rest of the state (see FateCounters), so a restart loses nothing
+        // and doubles nothing; a job that keeps failing still fails after a bounded number of attempts.
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay());
         return c;
     }
 
@@ -137,9 +172,9 @@ public final class CurationJob {
         }
     }
 
-    private static void prepareSnapshotDir(Path dir) {
+    private static void prepareSnapshotDir(Path dir, boolean resuming) {
         try {
-            if (Files.exists(dir)) {
+            if (Files.exists(dir) && !resuming) {
                 try (Stream<Path> entries = Files.list(dir)) {
                     if (entries.findAny().isPresent()) {
                         throw new CurationException("snapshot folder " + dir

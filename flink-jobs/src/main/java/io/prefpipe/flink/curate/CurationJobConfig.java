@@ -21,6 +21,8 @@ import static io.prefpipe.flink.curate.CurationJobOptions.MAX_OUT_OF_ORDERNESS;
 import static io.prefpipe.flink.curate.CurationJobOptions.PAIRS_TOPIC;
 import static io.prefpipe.flink.curate.CurationJobOptions.PARALLELISM;
 import static io.prefpipe.flink.curate.CurationJobOptions.PROGRESS_INTERVAL;
+import static io.prefpipe.flink.curate.CurationJobOptions.RESTART_ATTEMPTS;
+import static io.prefpipe.flink.curate.CurationJobOptions.RESTART_DELAY;
 import static io.prefpipe.flink.curate.CurationJobOptions.SOURCE_IDLENESS;
 import static io.prefpipe.flink.curate.CurationJobOptions.STARTING_OFFSETS;
 import static io.prefpipe.flink.curate.CurationJobOptions.TRANSACTIONAL_ID_PREFIX;
@@ -69,6 +71,10 @@ import java.util.Objects;
  * @param transactionTimeout Kafka producer transaction timeout of the sinks
  * @param createMissingTopics whether to create the dead-letter and pairs topics if missing
  * @param progressInterval how often running counts are reported
+ * @param restartAttempts restarts from the latest checkpoint after a failure before the job fails for good
+ * @param restartDelay pause before each restart
+ * @param resumeFrom a retained checkpoint or savepoint to restore the job's state from, or {@code null} to start
+ *     afresh; a resumed run writes into its (non-empty) snapshot folder and reuses the source plan stored there
  */
 public record CurationJobConfig(
         String bootstrapServers,
@@ -100,7 +106,10 @@ public record CurationJobConfig(
         String transactionalIdPrefix,
         Duration transactionTimeout,
         boolean createMissingTopics,
-        Duration progressInterval) {
+        Duration progressInterval,
+        int restartAttempts,
+        Duration restartDelay,
+        Path resumeFrom) {
 
     public CurationJobConfig {
         requireText("bootstrapServers", bootstrapServers);
@@ -145,6 +154,10 @@ public record CurationJobConfig(
         requireText("transactionalIdPrefix", transactionalIdPrefix);
         requireAtLeast("transactionTimeout", transactionTimeout, Duration.ofSeconds(1));
         requireAtLeast("progressInterval", progressInterval, Duration.ofMillis(10));
+        if (restartAttempts < 0) {
+            throw new IllegalArgumentException("restartAttempts must be >= 0, got " + restartAttempts);
+        }
+        requireAtLeast("restartDelay", restartDelay, Duration.ZERO);
 
         List<String> topics = List.of(feedbackTopic, feedbackJsonTopic, deadLetterTopic, pairsTopic, annotatorsTopic);
         if (new HashSet<>(topics).size() != topics.size()) {
@@ -221,6 +234,9 @@ public record CurationJobConfig(
         private Duration transactionTimeout = TRANSACTION_TIMEOUT.defaultValue();
         private boolean createMissingTopics = CREATE_MISSING_TOPICS.defaultValue();
         private Duration progressInterval = PROGRESS_INTERVAL.defaultValue();
+        private int restartAttempts = RESTART_ATTEMPTS.defaultValue();
+        private Duration restartDelay = RESTART_DELAY.defaultValue();
+        private Path resumeFrom;
 
         private Builder() {}
 
@@ -378,6 +394,22 @@ public record CurationJobConfig(
             return this;
         }
 
+        public Builder setRestartAttempts(int restartAttempts) {
+            this.restartAttempts = restartAttempts;
+            return this;
+        }
+
+        public Builder setRestartDelay(Duration restartDelay) {
+            this.restartDelay = Objects.requireNonNull(restartDelay, "restartDelay");
+            return this;
+        }
+
+        /** A retained checkpoint ({@code .../chk-N}) or savepoint folder to restore from; {@code null} starts afresh. */
+        public Builder setResumeFrom(Path resumeFrom) {
+            this.resumeFrom = resumeFrom;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the field, if a required field is missing or any field is invalid
          */
@@ -392,7 +424,8 @@ public record CurationJobConfig(
                     checkpointInterval, checkpointDir, emitAfterVotes, comparisonWindow, maxOutOfOrderness, sourceIdleness, dedupeTtl,
                     closedComparisonTtl, aggregator, ambiguityThreshold, estimatorWindowVotes,
                     estimatorRefitEveryVotes, estimatorRefitInterval, validationLimits, transactionalIdPrefix,
-                    transactionTimeout, createMissingTopics, progressInterval);
+                    transactionTimeout, createMissingTopics, progressInterval, restartAttempts, restartDelay,
+                    resumeFrom);
         }
     }
 }

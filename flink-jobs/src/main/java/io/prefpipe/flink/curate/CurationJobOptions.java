@@ -62,7 +62,8 @@ public final class CurationJobOptions {
             .withDescription("Exactly-once checkpoint interval. Pairs become visible (Parquet files renamed, Kafka "
                     + "transactions committed) at checkpoints, and a bounded run ends at the next one.");
     public static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint-dir").stringType().noDefaultValue()
-            .withDescription("Folder of the job's checkpoints. Default: a temporary folder, deleted when the run is "
+            .withDescription("Folder of the job's checkpoints, retained when the job is cancelled, fails or its "
+                    + "process is killed (see resume-from). Default: a temporary folder, deleted when the run is "
                     + "closed.");
     public static final ConfigOption<Integer> EMIT_AFTER_VOTES = key("emit-after-votes").intType().defaultValue(3)
             .withDescription("A comparison is curated as soon as this many distinct events arrived for it.");
@@ -135,6 +136,15 @@ public final class CurationJobOptions {
     public static final ConfigOption<Duration> PROGRESS_INTERVAL = key("progress-interval").durationType()
             .defaultValue(Duration.ofSeconds(5))
             .withDescription("How often running counts are reported to the progress listener.");
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS = key("restart-attempts").intType().defaultValue(5)
+            .withDescription("After a failure (a task error, the broker unreachable) the job restarts from its latest "
+                    + "checkpoint up to this many times, then fails. Counts and outputs survive restarts.");
+    public static final ConfigOption<Duration> RESTART_DELAY = key("restart-delay").durationType()
+            .defaultValue(Duration.ofSeconds(2))
+            .withDescription("Pause before each restart.");
+    public static final ConfigOption<String> RESUME_FROM = key("resume-from").stringType().noDefaultValue()
+            .withDescription("A retained checkpoint (chk-N folder) or savepoint to restore the job from. The run "
+                    + "writes on into its snapshot folder and reuses the source plan stored there.");
 
     /** Every option, in declaration order. */
     public static List<ConfigOption<?>> all() {
@@ -144,7 +154,8 @@ public final class CurationJobOptions {
                 EMIT_AFTER_VOTES, COMPARISON_WINDOW, MAX_OUT_OF_ORDERNESS, SOURCE_IDLENESS, DEDUPE_TTL,
                 CLOSED_COMPARISON_TTL, AGGREGATOR, AMBIGUITY_THRESHOLD, ESTIMATOR_WINDOW_VOTES,
                 ESTIMATOR_REFIT_EVERY_VOTES, ESTIMATOR_REFIT_INTERVAL, MAX_RESPONSES, MAX_PROMPT_CHARS,
-                MAX_RESPONSE_CHARS, MAX_ID_CHARS, MAX_FUTURE_SKEW, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CREATE_MISSING_TOPICS, PROGRESS_INTERVAL);
+                MAX_RESPONSE_CHARS, MAX_ID_CHARS, MAX_FUTURE_SKEW, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CREATE_MISSING_TOPICS, PROGRESS_INTERVAL,
+                RESTART_ATTEMPTS, RESTART_DELAY, RESUME_FROM);
     }
 
     /**
@@ -186,11 +197,14 @@ public final class CurationJobOptions {
                 .setTransactionalIdPrefix(c.get(TRANSACTIONAL_ID_PREFIX))
                 .setTransactionTimeout(c.get(TRANSACTION_TIMEOUT))
                 .setCreateMissingTopics(c.get(CREATE_MISSING_TOPICS))
-                .setProgressInterval(c.get(PROGRESS_INTERVAL));
+                .setProgressInterval(c.get(PROGRESS_INTERVAL))
+                .setRestartAttempts(c.get(RESTART_ATTEMPTS))
+                .setRestartDelay(c.get(RESTART_DELAY));
         c.getOptional(BOOTSTRAP_SERVERS).ifPresent(b::setBootstrapServers);
         c.getOptional(SNAPSHOT_DIR).ifPresent(d -> b.setSnapshotDir(Path.of(d)));
         c.getOptional(SNAPSHOT_ID).ifPresent(b::setSnapshotId);
         c.getOptional(CHECKPOINT_DIR).ifPresent(d -> b.setCheckpointDir(Path.of(d)));
+        c.getOptional(RESUME_FROM).ifPresent(d -> b.setResumeFrom(Path.of(d)));
         b.setValidationLimits(new ValidationLimits(c.get(MAX_RESPONSES), c.get(MAX_PROMPT_CHARS),
                 c.get(MAX_RESPONSE_CHARS), c.get(MAX_ID_CHARS), c.get(MAX_FUTURE_SKEW)));
         return b.build();

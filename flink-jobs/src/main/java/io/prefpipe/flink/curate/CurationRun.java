@@ -3,11 +3,13 @@ package io.prefpipe.flink.curate;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.kafka.SourcePlanner;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
+import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
@@ -88,8 +91,15 @@ public final class CurationRun implements AutoCloseable {
         return plan;
     }
 
-    /** Counts as of now while the job runs; the last counts seen once it has ended. */
+    /**
+     * Counts as of now while the job runs (as fresh as the last task heartbeat); once it has finished (a bounded run's
+     * end, or {@link #stopWithSavepoint}), its final counts; after a cancellation or failure, the last counts seen.
+     */
     public Counts counts() {
+        if (result.isDone() && !result.isCompletedExceptionally()) {
+            lastCounts = FateCounters.counts(result.join().getAllAccumulatorResults());
+            return lastCounts;
+        }
         try {
             lastCounts = FateCounters.counts(client.getAccumulators().get(10, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
@@ -129,7 +139,9 @@ public final class CurationRun implements AutoCloseable {
         }
         long rows = files.stream().mapToLong(SnapshotFile::rows).sum();
         long inFromTopics = inByTopic.values().stream().mapToLong(Long::longValue).sum();
-        if (rows != counts.pairs() || !counts.reconciles() || inFromTopics != counts.eventsIn()) {
+        // at the end of a bounded input every comparison is decided, so no event may still be waiting
+        if (rows != counts.pairs() || !counts.reconciles() || inFromTopics != counts.eventsIn()
+                || counts.openAtEnd() != 0) {
             throw new CurationException("snapshot " + config.snapshotDir() + " does not add up: " + rows
                     + " rows in " + files.size() + " committed files, counts " + counts + ", events in by topic "
                     + inByTopic);
@@ -173,6 +185,30 @@ public final class CurationRun implements AutoCloseable {
         } finally {
             progress.shutdownNow();
         }
+    }
+
+    /**
+     * Stops the job with a savepoint in {@code savepointDir} and waits until it has ended: the sources stop at the
+     * savepoint's barrier, every sink commits what came before it (Parquet files renamed, Kafka transactions
+     * committed), and {@link #counts()} then holds exactly the events before the barrier. A run started with
+     * {@link CurationJobConfig#resumeFrom()} set to the returned path goes on from there, also at another parallelism.
+     *
+     * @return the savepoint's folder
+     * @throws CurationException if the savepoint fails or the job fails while stopping
+     */
+    public Path stopWithSavepoint(Path savepointDir) {
+        String location;
+        try {
+            location = client.stopWithSavepoint(false, savepointDir.toAbsolutePath().toUri().toString(),
+                    SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CurationException("interrupted while stopping curation job " + jobId(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new CurationException("cannot stop curation job " + jobId() + " with a savepoint: " + e, e);
+        }
+        awaitTermination();
+        return Path.of(URI.create(location.startsWith("file:") ? location : "file:" + location));
     }
 
     /** Cancels the job and waits until it has stopped. Counts stay at {@link #counts()}'s last reading. */
@@ -268,6 +304,7 @@ public final class CurationRun implements AutoCloseable {
         p.put("curate.dedupe-ttl", config.dedupeTtl().toString());
         p.put("curate.starting-offsets", config.startingOffsets().name());
         p.put("curate.parallelism", Integer.toString(config.parallelism()));
+        p.put(SnapshotCutter.SCHEMA_PROPERTY, PreferencePair.getClassSchema().toString());
         if (labelNoise != null) {
             p.putAll(labelNoise.properties());
         }

@@ -3,17 +3,23 @@ package io.prefpipe.flink.curate;
 import io.prefpipe.flink.kafka.AvroKafkaSerializationSchema;
 import io.prefpipe.flink.kafka.KafkaPayload;
 import io.prefpipe.flink.kafka.RawPayloadDeserializationSchema;
+import io.prefpipe.flink.kafka.RestorableBoundedSource;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.parquet.SpecificParquetWriters;
+import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.schema.AnnotatorEstimate;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.schema.PreferencePair;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -42,8 +48,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 final class CurationTopology {
     private CurationTopology() {}
 
-    /** Adds the curation job's operators to {@code env}, reading what {@code plan} covers. */
-    static void attach(StreamExecutionEnvironment env, CurationJobConfig config, SourcePlan plan) {
+    /**
+     * Adds the curation job's operators to {@code env}, reading what {@code plan} covers.
+     *
+     * @param probe a function every valid event passes through before dedupe, for tests that inject faults; or
+     *     {@code null}, as in every production run
+     */
+    static void attach(StreamExecutionEnvironment env, CurationJobConfig config, SourcePlan plan,
+            MapFunction<FeedbackEvent, FeedbackEvent> probe) {
+        if (!config.bounded()) {
+            // An unbounded job records each checkpoint's counts and offsets, from which snapshots are cut.
+            env.getConfig().setGlobalJobParameters(Configuration.fromMap(Map.of(FateCounters.LEDGER_DIR,
+                    config.snapshotDir().toAbsolutePath().resolve(CheckpointLedger.FOLDER).toString())));
+        }
         SingleOutputStreamOperator<FeedbackEvent> events = env
                 .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
                 .uid("feedback-source")
@@ -52,7 +69,9 @@ final class CurationTopology {
                 .uid("decode-validate")
                 .name("decode and validate");
 
-        SingleOutputStreamOperator<FeedbackEvent> deduplicated = events
+        DataStream<FeedbackEvent> probed = probe == null ? events
+                : events.map(probe).returns(new AvroTypeInfo<>(FeedbackEvent.class)).uid("probe").name("probe");
+        SingleOutputStreamOperator<FeedbackEvent> deduplicated = probed
                 .assignTimestampsAndWatermarks(
                         EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.sourceIdleness()))
                 .uid("event-time")
@@ -110,7 +129,7 @@ final class CurationTopology {
                 .name("pairs sink");
     }
 
-    private static KafkaSource<KafkaPayload> source(CurationJobConfig config, SourcePlan plan) {
+    private static Source<KafkaPayload, ?, ?> source(CurationJobConfig config, SourcePlan plan) {
         KafkaSourceBuilder<KafkaPayload> b = KafkaSource.<KafkaPayload>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(config.feedbackTopic(), config.feedbackJsonTopic())
@@ -125,6 +144,7 @@ final class CurationTopology {
                 .setProperty("commit.offsets.on.checkpoint", Boolean.toString(!config.bounded()));
         if (config.bounded()) {
             b.setBounded(OffsetsInitializer.offsets(plan.endOffsets()));
+            return new RestorableBoundedSource<>(b.build());
         }
         return b.build();
     }

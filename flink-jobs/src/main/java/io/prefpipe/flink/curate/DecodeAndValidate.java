@@ -19,6 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -31,7 +34,8 @@ import org.apache.flink.util.OutputTag;
  * and where the message came from. Hostile Avro (declared sizes the message cannot hold, strings that are not UTF-8)
  * fails in {@link AvroCodec} with the field it was reading, never with an error that would stop the job.
  */
-final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEvent> {
+final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEvent>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** The stage recorded in dead letters from this job. */
@@ -67,18 +71,27 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        fates = FateCounters.restore(getRuntimeContext(), context, "decode-validate");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        fates.snapshot(context.getCheckpointId());
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         codec = new AvroCodec<>(FeedbackEvent.class);
         jsonParser = new PrefpipeJsonParser();
         validator = new FeedbackValidator(
                 new ValidationLimits(maxResponses, maxPromptChars, maxResponseChars, maxIdChars, maxFutureSkew),
                 Clock.systemUTC());
-        fates = new FateCounters(getRuntimeContext());
     }
 
     @Override
     public void processElement(KafkaPayload payload, Context ctx, Collector<FeedbackEvent> out) {
-        fates.eventIn(payload.topic());
+        fates.eventIn(payload.topic(), payload.partition(), payload.offset());
         FeedbackEvent event;
         if (jsonTopic.equals(payload.topic())) {
             ParseResult parsed = jsonParser.parse(payload.value());

@@ -15,6 +15,9 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -30,7 +33,8 @@ import org.apache.flink.util.Collector;
  * <p>A conflicting event's dead letter holds the event's Avro encoding, not the bytes as received (this operator sees
  * only decoded events, from either topic), and has no source position.
  */
-final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent, FeedbackEvent> {
+final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent, FeedbackEvent>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final Duration ttl;
@@ -44,11 +48,20 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        fates = FateCounters.restore(getRuntimeContext(), context, "dedupe");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        fates.snapshot(context.getCheckpointId());
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("content-fingerprint", Types.LONG);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         fingerprint = getRuntimeContext().getState(descriptor);
-        fates = new FateCounters(getRuntimeContext());
         codec = new AvroCodec<>(FeedbackEvent.class);
     }
 

@@ -1,5 +1,6 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.labeling.aggregate.PairwiseDatasets;
 import io.prefpipe.labeling.crowd.AggregationResult;
 import io.prefpipe.labeling.crowd.AnnotatorModel;
@@ -7,6 +8,7 @@ import io.prefpipe.labeling.crowd.CrowdAggregator;
 import io.prefpipe.labeling.crowd.CrowdDataset;
 import io.prefpipe.labeling.pairwise.PairwiseVote;
 import io.prefpipe.schema.AnnotatorEstimate;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -21,7 +26,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -40,11 +48,14 @@ import org.apache.flink.util.OutputTag;
  * watermark is forwarded, so the final model, fitted on all the votes, travels ahead of it; curation decides the
  * comparisons still open only once that watermark has arrived (see {@link ModelStreamWatermarks}).
  */
-final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, AnnotatorModelUpdate> {
+final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, AnnotatorModelUpdate>
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     /** The one key all votes are sent to. */
     static final String KEY = "all";
+    /** The ledger property naming the aggregator. */
+    static final String AGGREGATOR_PROPERTY = "aggregator";
 
     static final OutputTag<AnnotatorEstimate> ESTIMATES =
             new OutputTag<>("annotator-estimates", new AvroTypeInfo<>(AnnotatorEstimate.class));
@@ -65,12 +76,58 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
     private transient ValueState<Long> refitTimer;
     private transient CrowdAggregator<?> estimator;
     private transient LatestLabelNoise labelNoise;
+    /**
+     * The latest estimate, in operator state so that a restored job reports it before its first refit (accumulators
+     * start empty in every task attempt).
+     */
+    private transient ListState<LabelNoise> labelNoiseState;
 
     EstimateAnnotators(String aggregatorName, int windowVotes, int refitEveryVotes, Duration refitInterval) {
         this.aggregatorName = aggregatorName;
         this.windowVotes = windowVotes;
         this.refitEveryVotes = refitEveryVotes;
         this.refitInterval = refitInterval;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        labelNoiseState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("label-noise", TypeInformation.of(LabelNoise.class)));
+        for (LabelNoise restored : labelNoiseState.get()) {
+            addLabelNoise(restored);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        LabelNoise latest = labelNoise == null ? null : labelNoise.getLocalValue();
+        labelNoiseState.update(latest == null ? List.of() : List.of(latest));
+        Path ledger = ledgerDir();
+        if (ledger != null) {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(AGGREGATOR_PROPERTY, aggregatorName);
+            if (latest != null) {
+                properties.putAll(latest.properties());
+            }
+            CheckpointLedger.write(ledger, new CheckpointLedger.Entry("estimate-annotators",
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), context.getCheckpointId(),
+                    Map.of(), Map.of(), properties));
+        }
+    }
+
+    /** Marks the checkpoint complete in the ledger: its entries, and the files it committed, now form a snapshot. */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        Path ledger = ledgerDir();
+        if (ledger != null) {
+            CheckpointLedger.markComplete(ledger, checkpointId);
+        }
+    }
+
+    private Path ledgerDir() {
+        String dir = getRuntimeContext().getGlobalJobParameters().get(FateCounters.LEDGER_DIR);
+        return dir == null ? null : Path.of(dir);
     }
 
     @Override
@@ -130,12 +187,16 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
         for (String annotator : model.annotators().ids()) {
             ctx.output(ESTIMATES, AnnotatorEstimates.toAvro(model, annotator, v, now, data.numJudgements()));
         }
+        addLabelNoise(LabelNoise.of(result.method(), v, result.flipRate()));
+    }
+
+    private void addLabelNoise(LabelNoise estimate) {
         if (labelNoise == null) {
             // registered at the first fit, so a job that never fits reports no estimate rather than an empty one
             labelNoise = new LatestLabelNoise();
             getRuntimeContext().addAccumulator(LabelNoise.ACCUMULATOR, labelNoise);
         }
-        labelNoise.add(LabelNoise.of(result.method(), v, result.flipRate()));
+        labelNoise.add(estimate);
     }
 
     /** The window's votes in arrival order, grouped by comparison (the map's iteration order is arbitrary). */

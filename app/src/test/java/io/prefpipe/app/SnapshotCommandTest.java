@@ -1,0 +1,75 @@
+package io.prefpipe.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prefpipe.snapshot.SnapshotManifest;
+import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
+import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SnapshotCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void list_findsEveryManifestOldestFirst() throws Exception {
+        manifest("late", Instant.parse("2026-01-02T00:00:00Z"), 7).write(dir.resolve("b"));
+        manifest("early", Instant.parse("2026-01-01T00:00:00Z"), 5).write(dir.resolve("live/cuts/a"));
+        Files.createDirectories(dir.resolve("not-a-snapshot"));
+
+        StringWriter out = new StringWriter();
+        int code = cli(out).execute("snapshot", "list", "--dir", dir.toString());
+
+        assertThat(code).isZero();
+        String text = out.toString();
+        assertThat(text).contains("2 snapshot(s)", "feedback/0:[0,12)");
+        assertThat(text.indexOf("early")).isLessThan(text.indexOf("late"));
+        assertThat(text).containsPattern("early\\s+2026-01-01T00:00:00\\s+5\\s+1\\s+12");
+    }
+
+    @Test
+    void show_printsTheManifest() throws Exception {
+        manifest("one", Instant.parse("2026-01-01T00:00:00Z"), 5).write(dir.resolve("one"));
+
+        StringWriter out = new StringWriter();
+        int code = cli(out).execute("snapshot", "show", dir.resolve("one").toString());
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("\"snapshotId\" : \"one\"", "\"eventsIn\" : 12");
+    }
+
+    @Test
+    void cut_jobWithoutACompletedCheckpoint_cutsNothingAndSaysSo() throws Exception {
+        Files.createDirectories(dir.resolve("live"));
+
+        StringWriter out = new StringWriter();
+        int code = cli(out).execute("snapshot", "cut", "--job-dir", dir.resolve("live").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString()).contains("nothing to cut");
+        assertThat(dir.resolve("live/cuts")).doesNotExist();
+    }
+
+    private static CommandLine cli(StringWriter out) {
+        CommandLine cli = new CommandLine(new PrefpipeCommand());
+        cli.setOut(new PrintWriter(out));
+        return cli;
+    }
+
+    private static SnapshotManifest manifest(String id, Instant created, long rows) {
+        return new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, id, created, "mv",
+                List.of(new SnapshotFile("pairs-0.parquet", rows, 100, "ab")),
+                List.of(new OffsetRange("feedback", 0, 0, 12)),
+                new Counts(12, 10, rows, Map.of("tie", 2L), Map.of()), Map.of());
+    }
+}

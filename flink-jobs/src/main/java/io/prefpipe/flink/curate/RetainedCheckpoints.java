@@ -1,0 +1,58 @@
+package io.prefpipe.flink.curate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Finds the checkpoints a curation job left in its checkpoint folder. Flink writes them as
+ * {@code <folder>/<job id>/chk-<n>/}, and a checkpoint is complete once its {@code _metadata} file exists (it is written
+ * last). Checkpoints are retained when a job is cancelled or fails, and survive a killed process.
+ */
+public final class RetainedCheckpoints {
+    private static final String METADATA = "_metadata";
+    private static final String PREFIX = "chk-";
+
+    private RetainedCheckpoints() {}
+
+    /**
+     * The newest complete checkpoint of any job in {@code checkpointDir}: latest {@code _metadata}, then highest
+     * checkpoint number.
+     *
+     * @throws IOException if the folder cannot be read
+     */
+    public static Optional<Path> latest(Path checkpointDir) throws IOException {
+        if (!Files.isDirectory(checkpointDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> walk = Files.find(checkpointDir, 3, (p, a) -> a.isRegularFile()
+                && p.getFileName().toString().equals(METADATA)
+                && p.getParent().getFileName().toString().startsWith(PREFIX))) {
+            return walk.map(p -> new Candidate(p.getParent(), modified(p), number(p.getParent())))
+                    .max(Comparator.comparing(Candidate::modified).thenComparingLong(Candidate::number))
+                    .map(Candidate::dir);
+        }
+    }
+
+    private record Candidate(Path dir, FileTime modified, long number) {}
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private static long number(Path chk) {
+        try {
+            return Long.parseLong(chk.getFileName().toString().substring(PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.prefpipe.flink.curate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefpipe.flink.snapshot.CheckpointLedger;
+import io.prefpipe.flink.snapshot.SnapshotFiles;
+import io.prefpipe.schema.PreferencePair;
+import io.prefpipe.snapshot.SnapshotManifest;
+import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
+import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Cuts snapshots from the folder an unbounded curation job writes into: a cut is what the job committed up to its
+ * latest completed checkpoint and after the previous cut, described by a manifest like a bounded run's.
+ *
+ * <p>Cuts live in {@code <job folder>/}{@value #CUTS}{@code /<cut id>/}: the manifest, and hard links to the job's
+ * Parquet files it lists (committed files are never changed again, so a link is as good as a copy and costs nothing),
+ * so that a cut is a snapshot folder like any other and training reads it through its manifest only. Counts and
+ * offset ranges are the checkpoint's (from the {@link CheckpointLedger}) minus those at the previous cut.
+ *
+ * <p>A checkpoint's files are renamed into place just after it completes, so a cut checks that the committed files
+ * hold exactly as many pairs as the checkpoint counted (files only ever hold pairs of one checkpoint interval), and
+ * waits and reads again until they do.
+ */
+public final class SnapshotCutter {
+    /** The folder of the cuts inside the job's snapshot folder. */
+    public static final String CUTS = "cuts";
+    public static final String CHECKPOINT_PROPERTY = "cut.checkpoint-id";
+    public static final String PREVIOUS_PROPERTY = "cut.previous";
+    public static final String SCHEMA_PROPERTY = "pairs.schema";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Clock clock;
+    private final Duration timeout;
+
+    public SnapshotCutter(Clock clock, Duration timeout) {
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Cuts a snapshot named {@code cutId} from the job folder {@code jobDir}.
+     *
+     * @return the new cut's manifest, or empty if no checkpoint has completed since the previous cut, or none that
+     *     read an event or committed a file
+     * @throws IOException if the folder cannot be read or written, or the committed files do not match the latest
+     *     checkpoint's counts within the timeout
+     */
+    public Optional<SnapshotManifest> cut(Path jobDir, String cutId) throws IOException, InterruptedException {
+        Path cuts = jobDir.resolve(CUTS);
+        if (Files.exists(cuts.resolve(cutId))) {
+            throw new IOException("a cut named " + cutId + " exists already in " + cuts);
+        }
+        List<SnapshotManifest> previous = cuts(jobDir);
+        SnapshotManifest last = previous.isEmpty() ? null : previous.get(previous.size() - 1);
+        long lastCheckpoint = last == null ? -1 : Long.parseLong(last.properties().get(CHECKPOINT_PROPERTY));
+        Set<String> alreadyCut = new HashSet<>();
+        previous.forEach(m -> m.files().forEach(f -> alreadyCut.add(f.path())));
+
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<CheckpointLedger.Checkpoint> latest = CheckpointLedger.latest(jobDir.resolve(CheckpointLedger.FOLDER));
+            if (latest.isEmpty() || latest.get().checkpointId() <= lastCheckpoint) {
+                return Optional.empty();
+            }
+            CheckpointLedger.Checkpoint checkpoint = latest.get();
+            List<SnapshotFile> committed = committedJobFiles(jobDir);
+            long rows = committed.stream().mapToLong(SnapshotFile::rows).sum();
+            Counts total = FateCounters.counts(new HashMap<>(checkpoint.counts()));
+            if (rows == total.pairs()) {
+                List<SnapshotFile> files = committed.stream().filter(f -> !alreadyCut.contains(f.path())).toList();
+                Counts counts = minus(total, previous);
+                if (files.isEmpty() && counts.eventsIn() == 0) {
+                    return Optional.empty();
+                }
+                SnapshotManifest manifest = new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, cutId,
+                        clock.instant(), checkpoint.properties().getOrDefault(EstimateAnnotators.AGGREGATOR_PROPERTY,
+                        "unknown"), files, ranges(jobDir, last, checkpoint), counts,
+                        properties(checkpoint, last));
+                write(jobDir, cuts, cutId, manifest);
+                return Optional.of(manifest);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the committed files in " + jobDir + " hold " + rows + " pairs, but checkpoint "
+                        + checkpoint.checkpointId() + " counted " + total.pairs() + " after " + timeout.toSeconds()
+                        + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The cuts taken so far from {@code jobDir}, oldest first. */
+    public static List<SnapshotManifest> cuts(Path jobDir) throws IOException {
+        Path cuts = jobDir.resolve(CUTS);
+        if (!Files.isDirectory(cuts)) {
+            return List.of();
+        }
+        List<SnapshotManifest> out = new ArrayList<>();
+        try (Stream<Path> list = Files.list(cuts)) {
+            for (Path dir : list.filter(p -> Files.exists(p.resolve(SnapshotManifest.FILE_NAME))).toList()) {
+                out.add(SnapshotManifest.read(dir));
+            }
+        }
+        out.sort(Comparator.comparingLong(m -> Long.parseLong(m.properties().get(CHECKPOINT_PROPERTY))));
+        return out;
+    }
+
+    /** The job's committed Parquet files: those directly in its folder (cuts and the ledger are folders inside it). */
+    private static List<SnapshotFile> committedJobFiles(Path jobDir) throws IOException {
+        return SnapshotFiles.committed(jobDir).stream().filter(f -> !f.path().contains("/")).toList();
+    }
+
+    /** From where the previous cut ended (or the job's planned start) to the checkpoint's next offsets. */
+    private static List<OffsetRange> ranges(Path jobDir, SnapshotManifest last, CheckpointLedger.Checkpoint checkpoint)
+            throws IOException {
+        Map<String, Long> start = new TreeMap<>();
+        if (last != null) {
+            last.sources().forEach(r -> start.put(r.topic() + "/" + r.partition(), r.endOffset()));
+        } else {
+            Path plan = jobDir.resolve(SourcePlans.FILE_NAME);
+            if (Files.exists(plan)) {
+                for (JsonNode r : JSON.readTree(plan.toFile()).path("ranges")) {
+                    start.put(r.path("topic").asText() + "/" + r.path("partition").asInt(),
+                            r.path("startOffset").asLong());
+                }
+            }
+        }
+        Map<String, Long> end = new TreeMap<>(start);
+        end.putAll(checkpoint.nextOffsets());
+        List<OffsetRange> ranges = new ArrayList<>();
+        end.forEach((key, to) -> {
+            int slash = key.lastIndexOf('/');
+            long from = Math.min(start.getOrDefault(key, 0L), to);
+            ranges.add(new OffsetRange(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1)), from, to));
+        });
+        return ranges;
+    }
+
+    private static Counts minus(Counts total, List<SnapshotManifest> previous) {
+        long in = total.eventsIn();
+        long curated = total.curatedEvents();
+        long pairs = total.pairs();
+        Map<String, Long> filtered = new TreeMap<>(total.filtered());
+        Map<String, Long> dead = new TreeMap<>(total.deadLettered());
+        long openAtStart = 0;
+        for (SnapshotManifest m : previous) {
+            openAtStart = m.counts().openAtEnd();
+            in -= m.counts().eventsIn();
+            curated -= m.counts().curatedEvents();
+            pairs -= m.counts().pairs();
+            m.counts().filtered().forEach((k, v) -> filtered.merge(k, -v, Long::sum));
+            m.counts().deadLettered().forEach((k, v) -> dead.merge(k, -v, Long::sum));
+        }
+        filtered.values().removeIf(v -> v == 0);
+        dead.values().removeIf(v -> v == 0);
+        return new Counts(in, curated, pairs, filtered, dead, openAtStart, total.openAtEnd());
+    }
+
+    private static Map<String, String> properties(CheckpointLedger.Checkpoint checkpoint, SnapshotManifest last) {
+        Map<String, String> p = new LinkedHashMap<>(checkpoint.properties());
+        p.remove(EstimateAnnotators.AGGREGATOR_PROPERTY);
+        p.put(CHECKPOINT_PROPERTY, Long.toString(checkpoint.checkpointId()));
+        if (last != null) {
+            p.put(PREVIOUS_PROPERTY, last.snapshotId());
+        }
+        p.put(SCHEMA_PROPERTY, PreferencePair.getClassSchema().toString());
+        return p;
+    }
+
+    /** Links the files into a hidden folder, writes the manifest there, then renames the folder into place. */
+    private static void write(Path jobDir, Path cuts, String cutId, SnapshotManifest manifest) throws IOException {
+        Path tmp = Files.createDirectories(cuts.resolve("." + cutId + ".tmp"));
+        for (SnapshotFile f : manifest.files()) {
+            Path link = tmp.resolve(f.path());
+            Files.deleteIfExists(link);
+            try {
+                Files.createLink(link, jobDir.resolve(f.path()));
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(jobDir.resolve(f.path()), link);
+            }
+        }
+        manifest.write(tmp);
+        Files.move(tmp, cuts.resolve(cutId));
+    }
+}

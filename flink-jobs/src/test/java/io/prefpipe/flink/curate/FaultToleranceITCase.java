@@ -1,0 +1,196 @@
+package io.prefpipe.flink.curate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prefpipe.flink.snapshot.SnapshotFiles;
+import io.prefpipe.ingestion.kafka.Topics;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
+import io.prefpipe.kafka.embedded.KafkaTestTopics;
+import io.prefpipe.schema.PreferencePair;
+import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
+import io.prefpipe.snapshot.SnapshotManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once under faults, on a real broker and a local MiniCluster: each test breaks a run of the curation job
+ * mid-stream and ends with {@link FaultScenario#assertExactlyOnce}.
+ */
+class FaultToleranceITCase {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void run_taskFailsMidStream_restartsFromCheckpointAndCountsEveryEventOnce() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        FaultScenario scenario = FaultScenario.generate(7, 1_000, 100, 50);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
+        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages());
+        Path snapshotDir = tmp.resolve("snapshot");
+        Path marker = tmp.resolve("failed");
+        CurationJobConfig config = config(suffix, snapshotDir).build();
+
+        CurationReport report;
+        try (CurationRun run = CurationJob.start(config, CurationProgressListener.NONE,
+                new FailOnceAfterCheckpoint(400, marker))) {
+            report = run.awaitReport();
+        }
+
+        assertThat(marker).as("the injected failure happened").exists();
+        assertThat(Files.readString(marker)).contains("checkpoint");
+        scenario.assertExactlyOnce(report.counts(), snapshotDir, pairsTopic(config));
+        assertThat(report.manifest().totalRows()).isEqualTo(scenario.comparisons());
+    }
+
+    @Test
+    void run_processKilledMidStream_resumesFromLatestRetainedCheckpoint() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        FaultScenario scenario = FaultScenario.generate(11, 1_000, 100, 50);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
+        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages());
+        Path snapshotDir = tmp.resolve("snapshot");
+        Path checkpoints = tmp.resolve("checkpoints");
+        List<String> options = List.of("bootstrap-servers=" + KAFKA.bootstrapServers(),
+                "feedback-topic=feedback-" + suffix, "dead-letter-topic=feedback.dlq-" + suffix,
+                "pairs-topic=pairs-" + suffix, "annotators-topic=annotators-" + suffix, "group-id=curate-" + suffix,
+                "transactional-id-prefix=curate-" + suffix, "bounded=true", "snapshot-dir=" + snapshotDir,
+                "checkpoint-dir=" + checkpoints, "parallelism=2", "checkpoint-interval=300 ms",
+                "emit-after-votes=" + FaultScenario.VOTES, "comparison-window=1 d", "max-out-of-orderness=1 d");
+
+        // first process: slowed down to about 10 s, killed with SIGKILL once some pairs are committed
+        Process first = CurationProcesses.start(tmp.resolve("first.log"), options, "throttle-micros=5000");
+        try {
+            awaitCommittedCheckpoint(first, snapshotDir, checkpoints, tmp.resolve("first.log"));
+        } finally {
+            first.destroyForcibly();
+        }
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+        assertThat(snapshotDir.resolve(SnapshotManifest.FILE_NAME)).doesNotExist();
+        long committedBeforeKill = SnapshotFiles.committed(snapshotDir).stream().mapToLong(f -> f.rows()).sum();
+        assertThat(committedBeforeKill).isBetween(1L, scenario.comparisons() - 1L);
+
+        // second process: resumes from the latest retained checkpoint and finishes the bounded run
+        Path latest = RetainedCheckpoints.latest(checkpoints).orElseThrow();
+        List<String> resumed = new ArrayList<>(options);
+        resumed.add("resume-from=" + latest);
+        Process second = CurationProcesses.start(tmp.resolve("second.log"), resumed);
+        try {
+            assertThat(second.waitFor(3, TimeUnit.MINUTES) && second.exitValue() == 0)
+                    .as("second process ended well; log:%n%s", CurationProcesses.log(tmp.resolve("second.log")))
+                    .isTrue();
+        } finally {
+            second.destroyForcibly();
+        }
+
+        SnapshotManifest manifest = SnapshotManifest.read(snapshotDir);
+        scenario.assertExactlyOnce(manifest.counts(), snapshotDir,
+                TestTopics.readCommitted(KAFKA.bootstrapServers(), "pairs-" + suffix, PreferencePair.class));
+        assertThat(manifest.files()).isEqualTo(SnapshotFiles.committed(snapshotDir));
+        assertThat(manifest.sources()).extracting(OffsetRange::endOffset).containsExactlyElementsOf(
+                endOffsets("feedback-" + suffix));
+    }
+
+    @Test
+    void start_stopWithSavepointThenRestoreAtHigherParallelism_countsEveryEventOnce() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        FaultScenario scenario = FaultScenario.generate(13, 1_000, 100, 50);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
+        Path snapshotDir = tmp.resolve("snapshot");
+        CurationJobConfig.Builder config = config(suffix, snapshotDir).setBounded(false);
+        Path savepoint;
+        long eventsAtSavepoint;
+
+        try (PacedProducer producer = new PacedProducer(KAFKA.bootstrapServers(), "feedback-" + suffix,
+                scenario.messages(), Duration.ofMillis(2))) {
+            // version 1 of the job, parallelism 1, stopped with a savepoint while the producer is still sending
+            try (CurationRun v1 = CurationJob.start(config.setParallelism(1).build(), CurationProgressListener.NONE)) {
+                awaitEventsIn(v1, scenario.messages().size() / 3);
+                savepoint = v1.stopWithSavepoint(tmp.resolve("savepoints"));
+                eventsAtSavepoint = v1.counts().eventsIn();
+                assertThat(v1.counts().reconciles()).isTrue();
+            }
+            assertThat(eventsAtSavepoint).isBetween((long) scenario.messages().size() / 3,
+                    scenario.messages().size() - 1L);
+            assertThat(SnapshotFiles.committed(snapshotDir)).isNotEmpty();
+
+            // version 2: parallelism 2, restored from the savepoint into the same snapshot folder
+            try (CurationRun v2 = CurationJob.start(config.setParallelism(2).setResumeFrom(savepoint).build(),
+                    CurationProgressListener.NONE)) {
+                producer.awaitAll();
+                awaitEventsIn(v2, scenario.messages().size());
+                v2.stopWithSavepoint(tmp.resolve("savepoints"));
+                scenario.assertExactlyOnce(v2.counts(), snapshotDir, pairsTopic(config.build()));
+            }
+        }
+    }
+
+    /** Waits until the running job has counted {@code n} events in. */
+    static void awaitEventsIn(CurationRun run, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (run.counts().eventsIn() < n) {
+            assertThat(System.nanoTime()).as("waiting for %s events in, have %s", n, run.counts()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits until the process has committed some pairs at a completed checkpoint; fails if it ends first. */
+    private static void awaitCommittedCheckpoint(Process process, Path snapshotDir, Path checkpoints, Path log)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!Files.isDirectory(snapshotDir) || SnapshotFiles.committed(snapshotDir).isEmpty()
+                || RetainedCheckpoints.latest(checkpoints).isEmpty()) {
+            assertThat(process.isAlive()).as("process still running; log:%n%s", CurationProcesses.log(log)).isTrue();
+            assertThat(System.nanoTime()).as("waiting for a committed checkpoint").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static List<Long> endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            var partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            var latest = admin.listOffsets(partitions.stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+            return partitions.stream().map(tp -> latest.get(tp).offset()).toList();
+        }
+    }
+
+    static CurationJobConfig.Builder config(String suffix, Path snapshotDir) {
+        return CurationJobConfig.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .setFeedbackTopic("feedback-" + suffix)
+                .setDeadLetterTopic("feedback.dlq-" + suffix)
+                .setPairsTopic("pairs-" + suffix)
+                .setAnnotatorsTopic("annotators-" + suffix)
+                .setGroupId("curate-" + suffix)
+                .setTransactionalIdPrefix("curate-" + suffix)
+                .setSnapshotDir(snapshotDir)
+                .setParallelism(2)
+                .setCheckpointInterval(Duration.ofMillis(300))
+                .setRestartDelay(Duration.ofMillis(200))
+                .setEmitAfterVotes(FaultScenario.VOTES)
+                .setComparisonWindow(Duration.ofDays(1))
+                .setMaxOutOfOrderness(Duration.ofDays(1))
+                .setProgressInterval(Duration.ofSeconds(1));
+    }
+
+    private static List<PreferencePair> pairsTopic(CurationJobConfig config) throws Exception {
+        return TestTopics.readCommitted(KAFKA.bootstrapServers(), config.pairsTopic(), PreferencePair.class);
+    }
+}
