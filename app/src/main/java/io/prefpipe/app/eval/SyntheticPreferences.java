@@ -64,8 +64,15 @@ public final class SyntheticPreferences {
     }
 
     /**
-     * {@code n} lists of {@code k} base responses to a training prompt, graded by rank under r*: the best gets k − 1,
-     * the worst 0, equal rewards the same grade.
+     * {@code n} lists of {@code k} base responses to a training prompt, graded by rank under r* on [0, 1]: the response
+     * at 0-based position p of the list sorted by r*, worst first, gets ψ = p / (k − 1), so the best gets 1 and the
+     * worst 0; equal rewards share the grade of the first of them.
+     *
+     * <p>Why [0, 1] and not the ranks 0..k − 1: LiPO-λ weighs a pair by the gap in gain G = 2^ψ − 1, which is
+     * exponential in ψ. On ranks 0..3 the gains are 0, 1, 3, 7, so the pair of the two worst responses weighs 1/7 of
+     * the pair best-worst (before the rank discounts), and the lower part of the list, where the rude and off-topic
+     * responses are, teaches little. On [0, 1] the gains are 0, 0.26, 0.59, 1 and that ratio is 0.26. The pairs the
+     * list implies, all that DPO sees, are the same either way.
      */
     public List<RankedExample> rankedLists(int n, int k, long seed) {
         if (k < 2) {
@@ -89,7 +96,7 @@ public final class SyntheticPreferences {
                 if (pos > 0 && rewards[i] > rewards[ascending.get(pos - 1)]) {
                     grade = pos;
                 }
-                labels[i] = (double) grade;
+                labels[i] = (double) grade / (k - 1);
             }
             lists.add(new RankedExample("list-" + l, prompt, responses, List.of(labels)));
         }

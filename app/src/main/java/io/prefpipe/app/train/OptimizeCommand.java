@@ -52,7 +52,8 @@ import picocli.CommandLine.Option;
             "checkpoint with its lineage (snapshot, base model, loss, config, metrics).",
             "  dpo, cdpo (--epsilon = label smoothing), rdpo (--epsilon = flip rate; default: the snapshot's",
             "  estimate), ipo (length-normalised unless --ipo-summed), hinge, rpo (--alpha): offline, on the pairs;",
-            "  lipo: LiPO-lambda on the lists the pairs form per prompt (label = wins of each response; --max-list-size);",
+            "  lipo: LiPO-lambda on the lists the pairs form per prompt (label = a response's wins over the most",
+            "  wins in its list; --max-list-size);",
             "  nash-md: online, samples its own responses for the snapshot's prompts, judged by --reward-model.",
             "A held-out part of the pairs (--held-out, split by --seed) is never trained on; `prefpipe eval` uses",
             "the same split."

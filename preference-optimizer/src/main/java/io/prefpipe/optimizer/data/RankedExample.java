@@ -61,11 +61,13 @@ public record RankedExample(String listId, String prompt, List<String> responses
 
     /**
      * The lists a set of pairs forms: per prompt (in order of first appearance), its distinct responses (in order of
-     * first appearance), each graded by the number of pairs it was chosen in, cut into lists of at most {@code
-     * maxSize} responses so that a step's cost stays bounded when a prompt has many responses. Lists with fewer than
-     * two responses, or whose grades are all equal, say nothing and are left out. The pairs a list implies ({@link
-     * #pairs()}) compare each response with those it won against more often: a transitive completion of the observed
-     * preferences.
+     * first appearance), cut into lists of at most {@code maxSize} responses so that a step's cost stays bounded when
+     * a prompt has many responses. Each response is graded by the number of pairs it was chosen in, divided by the
+     * most any response of its list was chosen, so grades lie in [0, 1]: LiPO-λ's gain 2^ψ − 1 is exponential in ψ,
+     * and raw counts (a response chosen 5 times has gain 31, one chosen once 1) would put nearly all the weight on the
+     * pairs against the most-chosen response. Lists with fewer than two responses, or whose grades are all equal, say
+     * nothing and are left out. The pairs a list implies ({@link #pairs()}) compare each response with those it won
+     * against more often: a transitive completion of the observed preferences.
      *
      * @throws IllegalArgumentException if maxSize &lt; 2
      */
@@ -84,9 +86,12 @@ public record RankedExample(String listId, String prompt, List<String> responses
             List<String> responses = List.copyOf(prompt.getValue().keySet());
             for (int from = 0; from < responses.size(); from += maxSize) {
                 List<String> chunk = responses.subList(from, Math.min(responses.size(), from + maxSize));
-                List<Double> grades = chunk.stream().map(prompt.getValue()::get).toList();
-                if (chunk.size() >= 2 && grades.stream().distinct().count() > 1) {
-                    lists.add(new RankedExample("prompt-" + lists.size(), prompt.getKey(), chunk, grades));
+                List<Double> chosen = chunk.stream().map(prompt.getValue()::get).toList();
+                if (chunk.size() >= 2 && chosen.stream().distinct().count() > 1) {
+                    // distinct counts ≥ 0 include one > 0
+                    double most = chosen.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+                    lists.add(new RankedExample("prompt-" + lists.size(), prompt.getKey(), chunk,
+                            chosen.stream().map(w -> w / most).toList()));
                 }
             }
         }

@@ -29,7 +29,15 @@ import java.util.stream.IntStream;
  * −Σ_j Δ_ij·σ(−(s_i − s_j)) over the pairs i wins, plus the mirrored terms of the pairs it loses.
  *
  * <p>The batch loss is the mean of the per-list losses over all B lists; a list with fewer than two distinct labels
- * has no pair and contributes 0. Padded entries (mask 0) take no part in pairs, ranks or statistics.
+ * has no pair and contributes 0. Padded entries (mask 0) take no part in pairs, ranks or statistics. A list thus weighs
+ * its Σ Δ, where DPO averages over pairs; AdamW with gradient clipping makes the overall scale nearly irrelevant, and
+ * dividing each list's loss by its Σ Δ made no measurable difference in the synthetic world (win rates 0.761 and
+ * 0.770 against 0.755 and 0.777 on two draws, standard error 0.015), so the formula is kept as written.
+ *
+ * <p>The gain is exponential in the label, so the label's scale decides which pairs weigh: grades 0..3 give gains 0,
+ * 1, 3, 7 and most of the weight goes to the pairs against the best response; grades on [0, 1] give gains close to
+ * linear in the grade. In the synthetic world, grading the lists by rank on [0, 1] instead of 0..3 raised LiPO-λ's
+ * win rate on every draw measured, to par with DPO on the same lists (see the app's science test).
  *
  * <p>Metrics: {@code loss}; {@code rewards/accuracy}, the fraction of the batch's pairs with ψ_i &gt; ψ_j that the
  * policy orders s_i &gt; s_j; {@code rewards/margin}, the mean s_i − s_j over those pairs; {@code kl}, the mean

@@ -25,11 +25,12 @@ class RankedExampleTest {
                 PreferenceExample.of("3", "x", "b", "c"),
                 PreferenceExample.of("4", "y", "d", "e"),
                 PreferenceExample.of("5", "x", "f", "g"));
-        // prompt x: a 2 wins, b 1, c 0, f 1, g 0 → chunks of 3: [a, b, c] and [f, g]; prompt y: [d, e]
+        // prompt x: a 2 wins, b 1, c 0, f 1, g 0 → chunks of 3: [a, b, c] and [f, g]; prompt y: [d, e]; each graded by
+        // its wins over the most wins in its list
         List<RankedExample> lists = RankedExample.fromPairs(pairs, 3);
         assertThat(lists).extracting(RankedExample::prompt, RankedExample::responses, RankedExample::labels)
                 .containsExactly(
-                        Tuple.tuple("x", List.of("a", "b", "c"), List.of(2.0, 1.0, 0.0)),
+                        Tuple.tuple("x", List.of("a", "b", "c"), List.of(1.0, 0.5, 0.0)),
                         Tuple.tuple("x", List.of("f", "g"), List.of(1.0, 0.0)),
                         Tuple.tuple("y", List.of("d", "e"), List.of(1.0, 0.0)));
     }
