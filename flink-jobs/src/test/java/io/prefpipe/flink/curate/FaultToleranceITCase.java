@@ -67,7 +67,8 @@ class FaultToleranceITCase {
         Path snapshotDir = tmp.resolve("snapshot");
         Path checkpoints = tmp.resolve("checkpoints");
         List<String> options = List.of("bootstrap-servers=" + KAFKA.bootstrapServers(),
-                "feedback-topic=feedback-" + suffix, "dead-letter-topic=feedback.dlq-" + suffix,
+                "feedback-topic=feedback-" + suffix, "feedback-json-topic=feedback.json-" + suffix,
+                "dead-letter-topic=feedback.dlq-" + suffix,
                 "pairs-topic=pairs-" + suffix, "annotators-topic=annotators-" + suffix, "group-id=curate-" + suffix,
                 "transactional-id-prefix=curate-" + suffix, "bounded=true", "snapshot-dir=" + snapshotDir,
                 "checkpoint-dir=" + checkpoints, "parallelism=2", "checkpoint-interval=300 ms",
@@ -103,8 +104,11 @@ class FaultToleranceITCase {
         scenario.assertExactlyOnce(manifest.counts(), snapshotDir,
                 TestTopics.readCommitted(KAFKA.bootstrapServers(), "pairs-" + suffix, PreferencePair.class));
         assertThat(manifest.files()).isEqualTo(SnapshotFiles.committed(snapshotDir));
-        assertThat(manifest.sources()).extracting(OffsetRange::endOffset).containsExactlyElementsOf(
-                endOffsets("feedback-" + suffix));
+        // the JSON topic was read too, and is empty
+        assertThat(manifest.sources()).filteredOn(r -> r.topic().equals("feedback-" + suffix))
+                .extracting(OffsetRange::endOffset).containsExactlyElementsOf(endOffsets("feedback-" + suffix));
+        assertThat(manifest.sources()).filteredOn(r -> r.topic().equals("feedback.json-" + suffix))
+                .extracting(OffsetRange::endOffset).containsOnly(0L);
     }
 
     @Test
@@ -117,27 +121,27 @@ class FaultToleranceITCase {
         Path savepoint;
         long eventsAtSavepoint;
 
-        try (PacedProducer producer = new PacedProducer(KAFKA.bootstrapServers(), "feedback-" + suffix,
-                scenario.messages(), Duration.ofMillis(2))) {
-            // version 1 of the job, parallelism 1, stopped with a savepoint while the producer is still sending
-            try (CurationRun v1 = CurationJob.start(config.setParallelism(1).build(), CurationProgressListener.NONE)) {
-                awaitEventsIn(v1, scenario.messages().size() / 3);
-                savepoint = v1.stopWithSavepoint(tmp.resolve("savepoints"));
-                eventsAtSavepoint = v1.counts().eventsIn();
-                assertThat(v1.counts().reconciles()).isTrue();
-            }
-            assertThat(eventsAtSavepoint).isBetween((long) scenario.messages().size() / 3,
-                    scenario.messages().size() - 1L);
-            assertThat(SnapshotFiles.committed(snapshotDir)).isNotEmpty();
+        // version 1 of the job, parallelism 1, stopped with a savepoint after the first third of the stream
+        int third = scenario.messages().size() / 3;
+        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages().subList(0, third));
+        try (CurationRun v1 = CurationJob.start(config.setParallelism(1).build(), CurationProgressListener.NONE)) {
+            awaitEventsIn(v1, third);
+            savepoint = v1.stopWithSavepoint(tmp.resolve("savepoints"));
+            eventsAtSavepoint = v1.counts().eventsIn();
+            assertThat(v1.counts().reconciles()).isTrue();
+        }
+        assertThat(eventsAtSavepoint).isEqualTo(third);
+        assertThat(SnapshotFiles.committed(snapshotDir)).isNotEmpty();
 
-            // version 2: parallelism 2, restored from the savepoint into the same snapshot folder
-            try (CurationRun v2 = CurationJob.start(config.setParallelism(2).setResumeFrom(savepoint).build(),
-                    CurationProgressListener.NONE)) {
-                producer.awaitAll();
-                awaitEventsIn(v2, scenario.messages().size());
-                v2.stopWithSavepoint(tmp.resolve("savepoints"));
-                scenario.assertExactlyOnce(v2.counts(), snapshotDir, pairsTopic(config.build()));
-            }
+        // version 2: parallelism 2, restored from the savepoint into the same snapshot folder, while the rest arrives
+        try (CurationRun v2 = CurationJob.start(config.setParallelism(2).setResumeFrom(savepoint).build(),
+                CurationProgressListener.NONE);
+                PacedProducer producer = new PacedProducer(KAFKA.bootstrapServers(), "feedback-" + suffix,
+                        scenario.messages().subList(third, scenario.messages().size()), Duration.ofMillis(2))) {
+            producer.awaitAll();
+            awaitEventsIn(v2, scenario.messages().size());
+            v2.stopWithSavepoint(tmp.resolve("savepoints"));
+            scenario.assertExactlyOnce(v2.counts(), snapshotDir, pairsTopic(config.build()));
         }
     }
 
@@ -175,6 +179,7 @@ class FaultToleranceITCase {
         return CurationJobConfig.builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setFeedbackTopic("feedback-" + suffix)
+                .setFeedbackJsonTopic("feedback.json-" + suffix)
                 .setDeadLetterTopic("feedback.dlq-" + suffix)
                 .setPairsTopic("pairs-" + suffix)
                 .setAnnotatorsTopic("annotators-" + suffix)
