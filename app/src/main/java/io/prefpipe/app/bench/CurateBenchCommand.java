@@ -37,7 +37,7 @@ public final class CurateBenchCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--latency-rate", defaultValue = "20000", description = "Judgements per second while latency is"
+    @Option(names = "--latency-rate", defaultValue = "5000", description = "Judgements per second while latency is"
             + " measured (default: ${DEFAULT-VALUE}).")
     int latencyRate;
 
@@ -46,7 +46,8 @@ public final class CurateBenchCommand implements Callable<Integer> {
     int latencySeconds;
 
     @Option(names = "--checkpoint-interval-ms", defaultValue = "1000", description = "Checkpoint interval of the"
-            + " jobs, which commit files at checkpoints (default: ${DEFAULT-VALUE}).")
+            + " latency phase's job, which commits files at checkpoints; the throughput phase keeps the job's default"
+            + " (default: ${DEFAULT-VALUE}).")
     long checkpointMillis;
 
     @Option(names = "--bootstrap", description = "A Kafka broker to use instead of an embedded one.")
