@@ -19,7 +19,6 @@ import io.prefpipe.optimizer.train.TrainingListener;
 import io.prefpipe.optimizer.train.TrainingResult;
 import io.prefpipe.optimizer.train.TrainingState;
 import io.prefpipe.optimizer.train.TrainingStateStore;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,9 +117,8 @@ public final class NashMdTrainer {
             throw new IllegalArgumentException("the policy to train is frozen; pass the original, not a frozenCopy()");
         }
         Map<String, String> properties = stateProperties(reference, prompts);
-        if (state != null && !state.manifest().properties().equals(properties)) {
-            throw new IllegalArgumentException("the training state in " + state.dir() + " was written for "
-                    + state.manifest().properties() + ", this run is " + properties);
+        if (state != null) {
+            state.requireWrittenFor(properties);
         }
         int totalSteps = config.totalSteps(prompts.size());
         LOG.info("Nash-MD: {} prompts, {} steps of {} prompts ({} per micro-batch), beta {}, mixture weight {},"
@@ -128,18 +126,12 @@ public final class NashMdTrainer {
                 config.batchSize(), loss.beta(), mixtureWeight, config.learningRate(),
                 state == null ? "" : ", resuming after step " + state.manifest().step());
         OnlineBatches batches = new OnlineBatches(policy, reference, preference, prompts);
-        try (OptimizationLoop loop = new OptimizationLoop(policy, config)) {
-            if (state != null) {
-                batches.sampler.skipTo(state.manifest().batchPosition());
-                batches.step = state.manifest().step();
-                loop.restore(state);
-            }
-            OptimizationLoop.Checkpointing checkpointing = states == null ? null
-                    : new OptimizationLoop.Checkpointing(states, policy::save, properties);
-            return loop.run(totalSteps, batches, listener, checkpointing);
-        } catch (IOException e) {
-            throw new UncheckedIOException("restoring the training state in " + state.dir() + " failed", e);
+        if (state != null) {
+            batches.sampler.skipTo(state.manifest().batchPosition());
+            batches.step = state.manifest().step();
         }
+        return OptimizationLoop.runOrResume(policy, config, totalSteps, batches, listener, state,
+                states == null ? null : new OptimizationLoop.Checkpointing(states, policy::save, properties));
     }
 
     /** What a saved state must match to be resumed by this trainer. */

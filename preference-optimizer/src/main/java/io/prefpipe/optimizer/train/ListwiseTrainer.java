@@ -10,7 +10,6 @@ import io.prefpipe.optimizer.loss.LossOutput;
 import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.optimizer.model.PromptResponse;
 import io.prefpipe.optimizer.model.SequenceLogProb;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,9 +94,8 @@ public final class ListwiseTrainer {
             throw new IllegalArgumentException("the policy to train is frozen; pass the original, not a frozenCopy()");
         }
         Map<String, String> properties = stateProperties(reference, lists);
-        if (state != null && !state.manifest().properties().equals(properties)) {
-            throw new IllegalArgumentException("the training state in " + state.dir() + " was written for "
-                    + state.manifest().properties() + ", this run is " + properties);
+        if (state != null) {
+            state.requireWrittenFor(properties);
         }
         int totalSteps = config.totalSteps(lists.size());
         ListBatches batches = new ListBatches(policy, reference, lists);
@@ -105,17 +103,11 @@ public final class ListwiseTrainer {
                 + " rate {}{}", lists.size(), batches.all.size(), totalSteps,
                 Math.min(config.examplesPerStep(), lists.size()), config.batchSize(), loss.beta(),
                 config.learningRate(), state == null ? "" : ", resuming after step " + state.manifest().step());
-        try (OptimizationLoop loop = new OptimizationLoop(policy, config)) {
-            if (state != null) {
-                batches.sampler.skipTo(state.manifest().batchPosition());
-                loop.restore(state);
-            }
-            OptimizationLoop.Checkpointing checkpointing = states == null ? null
-                    : new OptimizationLoop.Checkpointing(states, policy::save, properties);
-            return loop.run(totalSteps, batches, listener, checkpointing);
-        } catch (IOException e) {
-            throw new UncheckedIOException("restoring the training state in " + state.dir() + " failed", e);
+        if (state != null) {
+            batches.sampler.skipTo(state.manifest().batchPosition());
         }
+        return OptimizationLoop.runOrResume(policy, config, totalSteps, batches, listener, state,
+                states == null ? null : new OptimizationLoop.Checkpointing(states, policy::save, properties));
     }
 
     /** What a saved state must match to be resumed by this trainer on these lists. */

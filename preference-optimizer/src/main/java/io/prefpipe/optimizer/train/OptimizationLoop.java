@@ -193,6 +193,26 @@ public final class OptimizationLoop implements AutoCloseable {
         }, listener);
     }
 
+    /**
+     * A trainer's whole run in a new loop: from the first step, or, given {@code state}, continuing that saved run
+     * ({@link #restore}); {@code batches} must already stand where the state says.
+     *
+     * @param state the saved run to continue, or null to start afresh
+     * @param checkpointing where to save training state, or null not to
+     * @throws UncheckedIOException if the optimizer state does not load
+     */
+    public static TrainingResult runOrResume(TrainableModel model, TrainingConfig config, int totalSteps,
+            BatchSource batches, TrainingListener listener, TrainingState state, Checkpointing checkpointing) {
+        try (OptimizationLoop loop = new OptimizationLoop(model, config)) {
+            if (state != null) {
+                loop.restore(state);
+            }
+            return loop.run(totalSteps, batches, listener, checkpointing);
+        } catch (IOException e) {
+            throw new UncheckedIOException("restoring the training state in " + state.dir() + " failed", e);
+        }
+    }
+
     /** Runs the steps up to {@code totalSteps}, without saving training state. */
     public TrainingResult run(int totalSteps, BatchSource batches, TrainingListener listener) {
         return run(totalSteps, batches, listener, null);

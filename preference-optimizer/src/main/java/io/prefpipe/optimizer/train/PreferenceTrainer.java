@@ -144,9 +144,8 @@ public final class PreferenceTrainer {
         checkTrainable(policy);
         reference.requireFor(examples);
         Map<String, String> properties = stateProperties(reference);
-        if (state != null && !state.manifest().properties().equals(properties)) {
-            throw new IllegalArgumentException("the training state in " + state.dir() + " was written for "
-                    + state.manifest().properties() + ", this run is " + properties);
+        if (state != null) {
+            state.requireWrittenFor(properties);
         }
         int totalSteps = config.totalSteps(examples.size());
         LOG.info("{}: {} pairs, {} steps of {} pairs ({} per micro-batch), beta {}, learning rate {}{}", loss.name(),
@@ -154,17 +153,11 @@ public final class PreferenceTrainer {
                 config.batchSize(), loss.beta(), config.learningRate(),
                 state == null ? "" : ", resuming after step " + state.manifest().step());
         PairBatches batches = new PairBatches(policy, reference, examples);
-        try (OptimizationLoop loop = new OptimizationLoop(policy, config)) {
-            if (state != null) {
-                batches.sampler.skipTo(state.manifest().batchPosition());
-                loop.restore(state);
-            }
-            OptimizationLoop.Checkpointing checkpointing = states == null ? null
-                    : new OptimizationLoop.Checkpointing(states, policy::save, properties);
-            return loop.run(totalSteps, batches, listener, checkpointing);
-        } catch (IOException e) {
-            throw new UncheckedIOException("restoring the training state in " + state.dir() + " failed", e);
+        if (state != null) {
+            batches.sampler.skipTo(state.manifest().batchPosition());
         }
+        return OptimizationLoop.runOrResume(policy, config, totalSteps, batches, listener, state,
+                states == null ? null : new OptimizationLoop.Checkpointing(states, policy::save, properties));
     }
 
     /** What a saved state must match to be resumed by this trainer on these data. */

@@ -56,6 +56,18 @@ public record TrainingState(Path dir, Manifest manifest) {
     }
 
     /**
+     * Checks that this state was written by a run of the same kind on the same data, as its trainer describes them.
+     *
+     * @throws IllegalArgumentException naming both descriptions if they differ
+     */
+    public void requireWrittenFor(Map<String, String> properties) {
+        if (!manifest.properties().equals(properties)) {
+            throw new IllegalArgumentException("the training state in " + dir + " was written for "
+                    + manifest.properties() + ", this run is " + properties);
+        }
+    }
+
+    /**
      * What a training state records besides the model and the optimizer.
      *
      * @param formatVersion version of this layout, {@value #FORMAT_VERSION}
