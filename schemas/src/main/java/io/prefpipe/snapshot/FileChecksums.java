@@ -16,15 +16,20 @@ public final class FileChecksums {
 
     /** Lower-case hex SHA-256 of the file's bytes, streamed. */
     public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
+        }
+    }
+
+    /** Lower-case hex SHA-256 of the bytes left in {@code in}, streamed; does not close it. */
+    public static String sha256(InputStream in) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM provides SHA-256", e);
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
+        new DigestInputStream(in, digest).transferTo(OutputStream.nullOutputStream());
         return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -2,11 +2,15 @@ package io.prefpipe.snapshot;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -166,6 +170,16 @@ public record SnapshotManifest(
             throw new IOException("no snapshot manifest at " + file + ": a snapshot is a folder with " + FILE_NAME);
         }
         return JSON.readValue(file.toFile(), SnapshotManifest.class);
+    }
+
+    /** Reads a manifest from its JSON form; does not close {@code in}. */
+    public static SnapshotManifest fromJson(InputStream in) throws IOException {
+        return JSON.readerFor(SnapshotManifest.class).without(JsonParser.Feature.AUTO_CLOSE_SOURCE).readValue(in);
+    }
+
+    /** Writes this manifest's JSON form, as {@link #FILE_NAME} holds it; does not close {@code out}. */
+    public void toJson(OutputStream out) throws IOException {
+        JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, this);
     }
 
     /** Writes this manifest into {@code snapshotDir} atomically: readers see the old manifest or the whole new one. */

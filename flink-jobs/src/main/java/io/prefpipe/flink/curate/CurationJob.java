@@ -1,5 +1,6 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.kafka.SourcePlanner;
 import io.prefpipe.ingestion.kafka.Topics;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -28,7 +28,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Runs the curation job on a local Flink MiniCluster bound to 127.0.0.1.
+ * Runs the curation job on a local Flink MiniCluster bound to 127.0.0.1 ({@link #start}, {@link #run}), or submits it
+ * to a Flink cluster ({@link #submit}; see {@code io.prefpipe.flink.cluster.CurationJobMain}).
  *
  * <pre>{@code
  * CurationJobConfig config = CurationJobConfig.builder()
@@ -63,10 +64,10 @@ public final class CurationJob {
     }
 
     /**
-     * Plans the offsets of both feedback topics (Avro and JSON), or, when resuming, reuses the plan stored in the
-     * snapshot folder; creates the missing JSON and output topics, and submits the job; returns once it is submitted. A
-     * bounded run's snapshot is written by {@link CurationRun#awaitReport()}; an unbounded run runs until cancelled or
-     * stopped with a savepoint.
+     * Starts a MiniCluster in this process, plans the offsets of both feedback topics (Avro and JSON), or, when
+     * resuming, reuses the plan stored in the snapshot folder; creates the missing JSON and output topics, and submits
+     * the job; returns once it is submitted. A bounded run's snapshot is written by {@link CurationRun#awaitReport()};
+     * an unbounded run runs until cancelled or stopped with a savepoint.
      *
      * @throws CurationException if the snapshot folder is not empty (unless the run resumes) or cannot be created, the
      *     feedback topic is missing, or the job cannot be submitted
@@ -79,12 +80,44 @@ public final class CurationJob {
     @VisibleForTesting
     static CurationRun start(CurationJobConfig config, CurationProgressListener listener,
             MapFunction<FeedbackEvent, FeedbackEvent> probe) {
+        Path temporaryCheckpoints = config.checkpointDir() == null ? temporaryCheckpointDir() : null;
+        Path checkpoints = temporaryCheckpoints != null ? temporaryCheckpoints : config.checkpointDir();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
+                localConfiguration(config, checkpoints));
+        try {
+            return submit(env, config, config.resumeFrom() != null, listener, probe, temporaryCheckpoints);
+        } catch (RuntimeException e) {
+            CurationRun.deleteQuietly(temporaryCheckpoints);
+            throw e;
+        }
+    }
+
+    /**
+     * Plans and submits the job through {@code env}, whatever cluster it submits to (a session cluster's REST
+     * endpoint, the cluster {@code flink run} or an application cluster gives the job's {@code main}); returns once it
+     * is submitted. {@code env} must have been created with {@link #jobConfiguration} and a checkpoint folder that
+     * every task manager can reach; everything else is as for {@link #start(CurationJobConfig,
+     * CurationProgressListener)}.
+     *
+     * @param restoring whether the job restores its state from a checkpoint or savepoint given to {@code env} (then the
+     *     snapshot folder may hold what the job wrote before, and its source plan is reused)
+     * @throws CurationException as {@link #start(CurationJobConfig, CurationProgressListener)}
+     */
+    public static CurationRun submit(StreamExecutionEnvironment env, CurationJobConfig config, boolean restoring,
+            CurationProgressListener listener) {
+        return submit(env, config, restoring, listener, null, null);
+    }
+
+    private static CurationRun submit(StreamExecutionEnvironment env, CurationJobConfig config, boolean restoring,
+            CurationProgressListener listener, MapFunction<FeedbackEvent, FeedbackEvent> probe,
+            Path temporaryCheckpoints) {
         long startNanos = System.nanoTime();
-        prepareSnapshotDir(config.snapshotDir(), config.resumeFrom() != null);
+        org.apache.flink.core.fs.Path snapshot = new org.apache.flink.core.fs.Path(config.snapshotLocation());
+        prepareSnapshotDir(snapshot, restoring);
         SourcePlanner planner = new SourcePlanner(config.bootstrapServers());
         SourcePlan plan;
         try {
-            plan = config.resumeFrom() != null ? SourcePlans.read(config.snapshotDir()).orElse(null) : null;
+            plan = restoring ? SourcePlans.read(snapshot).orElse(null) : null;
             if (plan == null) {
                 // The Avro topic is planned alone first: it must exist, and the topics created here take its shape.
                 SourcePlan avro = planner.plan(List.of(config.feedbackTopic()), config.groupId(),
@@ -96,24 +129,19 @@ public final class CurationJob {
                 }
                 plan = planner.plan(List.of(config.feedbackTopic(), config.feedbackJsonTopic()), config.groupId(),
                         config.startingOffsets());
-                SourcePlans.write(config.snapshotDir(), plan);
+                SourcePlans.write(snapshot, plan);
             }
         } catch (IllegalStateException e) {
             throw new CurationException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new CurationException("cannot read or write the source plan in " + config.snapshotDir() + ": " + e,
-                    e);
+            throw new CurationException("cannot read or write the source plan in " + snapshot + ": " + e, e);
         }
-        Path temporaryCheckpoints = config.checkpointDir() == null ? temporaryCheckpointDir() : null;
-        Path checkpoints = temporaryCheckpoints != null ? temporaryCheckpoints : config.checkpointDir();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
-                localConfiguration(config, checkpoints));
+        env.setParallelism(config.parallelism());
         CurationTopology.attach(env, config, plan, probe);
         JobClient client;
         try {
             client = env.executeAsync("prefpipe curate " + config.snapshotId());
         } catch (Exception e) {
-            CurationRun.deleteQuietly(temporaryCheckpoints);
             throw new CurationException("cannot submit the curation job: " + e.getMessage(), e);
         }
         CurationRun run = new CurationRun(config, plan, client, listener, planner, temporaryCheckpoints,
@@ -123,36 +151,22 @@ public final class CurationJob {
     }
 
     /**
-     * The MiniCluster and job settings: loopback only, exactly-once checkpoints to files retained when the job is
-     * cancelled or fails, restarts from the latest checkpoint, a fixed maximum parallelism (so state can be restored
-     * at another parallelism), no Kryo.
+     * The settings the job sets for itself on any cluster: exactly-once checkpoints at the configured interval,
+     * retained when the job is cancelled or fails, stored as files (the folder is the cluster's or the caller's), a
+     * fixed maximum parallelism (so state can be restored at another parallelism), restarts from the latest checkpoint,
+     * no Kryo.
      */
-    static Configuration localConfiguration(CurationJobConfig config, Path checkpointDir) {
+    public static Configuration jobConfiguration(CurationJobConfig config) {
         Configuration c = new Configuration();
-        String loopback = "127.0.0.1";
-        c.set(RestOptions.BIND_ADDRESS, loopback);
-        c.set(RestOptions.ADDRESS, loopback);
-        c.set(RestOptions.BIND_PORT, "0");
-        c.set(JobManagerOptions.ADDRESS, loopback);
-        c.set(JobManagerOptions.BIND_HOST, loopback);
-        c.set(TaskManagerOptions.HOST, loopback);
-        c.set(TaskManagerOptions.BIND_HOST, loopback);
-        // Tasks report accumulators to the job manager with their heartbeats (10 s by default); running counts are
-        // read from there, so they are only as fresh as the last heartbeat.
-        c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         // The default (job manager) storage caps a snapshot at 5 MB, which a few hundred thousand event ids exceed.
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toAbsolutePath().toUri().toString());
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         // Keyed state is split into this many key groups once and for all; a savepoint restores at any parallelism
         // up to it.
         c.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
-        if (config.resumeFrom() != null) {
-            c.set(StateRecoveryOptions.SAVEPOINT_PATH, config.resumeFrom().toAbsolutePath().toUri().toString());
-        }
         // Every type in the graph has a Flink serializer (Avro records, Java records, primitives); fail rather than
         // fall back to Kryo silently.
         c.set(PipelineOptions.GENERIC_TYPES, false);
@@ -164,6 +178,27 @@ public final class CurationJob {
         return c;
     }
 
+    /** The MiniCluster's settings: the {@link #jobConfiguration}, loopback only, checkpoints in a local folder. */
+    static Configuration localConfiguration(CurationJobConfig config, Path checkpointDir) {
+        Configuration c = jobConfiguration(config);
+        String loopback = "127.0.0.1";
+        c.set(RestOptions.BIND_ADDRESS, loopback);
+        c.set(RestOptions.ADDRESS, loopback);
+        c.set(RestOptions.BIND_PORT, "0");
+        c.set(JobManagerOptions.ADDRESS, loopback);
+        c.set(JobManagerOptions.BIND_HOST, loopback);
+        c.set(TaskManagerOptions.HOST, loopback);
+        c.set(TaskManagerOptions.BIND_HOST, loopback);
+        // Tasks report accumulators to the job manager with their heartbeats (10 s by default); running counts are
+        // read from there, so they are only as fresh as the last heartbeat.
+        c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toAbsolutePath().toUri().toString());
+        if (config.resumeFrom() != null) {
+            c.set(StateRecoveryOptions.SAVEPOINT_PATH, config.resumeFrom().toAbsolutePath().toUri().toString());
+        }
+        return c;
+    }
+
     private static Path temporaryCheckpointDir() {
         try {
             return Files.createTempDirectory("prefpipe-checkpoints-");
@@ -172,17 +207,13 @@ public final class CurationJob {
         }
     }
 
-    private static void prepareSnapshotDir(Path dir, boolean resuming) {
+    private static void prepareSnapshotDir(org.apache.flink.core.fs.Path dir, boolean restoring) {
         try {
-            if (Files.exists(dir) && !resuming) {
-                try (Stream<Path> entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new CurationException("snapshot folder " + dir
-                                + " is not empty; a snapshot is written into a new or empty folder");
-                    }
-                }
+            if (!restoring && !FlinkFiles.isAbsentOrEmpty(dir)) {
+                throw new CurationException("snapshot folder " + dir
+                        + " is not empty; a snapshot is written into a new or empty folder");
             }
-            Files.createDirectories(dir);
+            FlinkFiles.mkdirs(dir);
         } catch (IOException e) {
             throw new CurationException("cannot create snapshot folder " + dir + ": " + e, e);
         }

@@ -28,9 +28,11 @@ import static io.prefpipe.flink.curate.CurationJobOptions.STARTING_OFFSETS;
 import static io.prefpipe.flink.curate.CurationJobOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.prefpipe.flink.curate.CurationJobOptions.TRANSACTION_TIMEOUT;
 
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.ingestion.validate.ValidationLimits;
 import io.prefpipe.labeling.curate.ComparisonCurator;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -50,7 +52,8 @@ import java.util.Objects;
  * @param groupId consumer group for committed offsets
  * @param startingOffsets where reading starts
  * @param bounded whether the run reads up to the end offsets present at start and then finishes
- * @param snapshotDir folder of the snapshot's Parquet files and manifest
+ * @param snapshotLocation folder of the snapshot's Parquet files and manifest, on any Flink file system: an absolute
+ *     {@code file:} URI for a local folder (see {@link #snapshotDir()}), or e.g. {@code s3://bucket/snapshots/id}
  * @param snapshotId id recorded in the manifest
  * @param parallelism parallelism of every operator
  * @param checkpointInterval exactly-once checkpoint interval
@@ -86,7 +89,7 @@ public record CurationJobConfig(
         String groupId,
         StartingOffsets startingOffsets,
         boolean bounded,
-        Path snapshotDir,
+        URI snapshotLocation,
         String snapshotId,
         int parallelism,
         Duration checkpointInterval,
@@ -120,7 +123,11 @@ public record CurationJobConfig(
         requireText("annotatorsTopic", annotatorsTopic);
         requireText("groupId", groupId);
         requirePresent("startingOffsets", startingOffsets);
-        requirePresent("snapshotDir", snapshotDir);
+        requirePresent("snapshotLocation", snapshotLocation);
+        if (!snapshotLocation.isAbsolute()) {
+            throw new IllegalArgumentException("snapshotLocation must be an absolute URI (with a scheme such as file:, "
+                    + "s3: or hdfs:), got " + snapshotLocation);
+        }
         requireText("snapshotId", snapshotId);
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
@@ -177,6 +184,16 @@ public record CurationJobConfig(
         }
     }
 
+    /**
+     * The snapshot folder as a local path.
+     *
+     * @throws IllegalStateException if the snapshot lives on another file system than the local one
+     */
+    public Path snapshotDir() {
+        return Locations.local(snapshotLocation).orElseThrow(() -> new IllegalStateException("snapshot location "
+                + snapshotLocation + " is not a local folder"));
+    }
+
     /** A builder with every optional field at its {@link CurationJobOptions} default. */
     public static Builder builder() {
         return new Builder();
@@ -202,7 +219,7 @@ public record CurationJobConfig(
         }
     }
 
-    /** Builds a {@link CurationJobConfig}; {@code bootstrapServers} and {@code snapshotDir} are required. */
+    /** Builds a {@link CurationJobConfig}; {@code bootstrapServers} and the snapshot location are required. */
     public static final class Builder {
         private String bootstrapServers;
         private String feedbackTopic = FEEDBACK_TOPIC.defaultValue();
@@ -213,7 +230,7 @@ public record CurationJobConfig(
         private String groupId = GROUP_ID.defaultValue();
         private StartingOffsets startingOffsets = STARTING_OFFSETS.defaultValue();
         private boolean bounded = BOUNDED.defaultValue();
-        private Path snapshotDir;
+        private URI snapshotLocation;
         private String snapshotId;
         private int parallelism = PARALLELISM.defaultValue();
         private Duration checkpointInterval = CHECKPOINT_INTERVAL.defaultValue();
@@ -286,9 +303,19 @@ public record CurationJobConfig(
             return this;
         }
 
-        /** Required. */
+        /** Required, or {@link #setSnapshotLocation}: a local snapshot folder. */
         public Builder setSnapshotDir(Path snapshotDir) {
-            this.snapshotDir = Objects.requireNonNull(snapshotDir, "snapshotDir");
+            this.snapshotLocation = Locations.of(Objects.requireNonNull(snapshotDir, "snapshotDir"));
+            return this;
+        }
+
+        /**
+         * Required, or {@link #setSnapshotDir}: the snapshot folder on any Flink file system, e.g.
+         * {@code s3://bucket/snapshots/nightly}. The job's tasks write there, so every task manager needs the file system
+         * (on a cluster, its plugin).
+         */
+        public Builder setSnapshotLocation(URI snapshotLocation) {
+            this.snapshotLocation = Objects.requireNonNull(snapshotLocation, "snapshotLocation");
             return this;
         }
 
@@ -415,12 +442,11 @@ public record CurationJobConfig(
          */
         public CurationJobConfig build() {
             String id = snapshotId;
-            if (id == null && snapshotDir != null) {
-                Path name = snapshotDir.toAbsolutePath().normalize().getFileName();
-                id = name == null ? null : name.toString();
+            if (id == null && snapshotLocation != null) {
+                id = Locations.name(snapshotLocation).orElse(null);
             }
             return new CurationJobConfig(bootstrapServers, feedbackTopic, feedbackJsonTopic, deadLetterTopic,
-                    pairsTopic, annotatorsTopic, groupId, startingOffsets, bounded, snapshotDir, id, parallelism,
+                    pairsTopic, annotatorsTopic, groupId, startingOffsets, bounded, snapshotLocation, id, parallelism,
                     checkpointInterval, checkpointDir, emitAfterVotes, comparisonWindow, maxOutOfOrderness, sourceIdleness, dedupeTtl,
                     closedComparisonTtl, aggregator, ambiguityThreshold, estimatorWindowVotes,
                     estimatorRefitEveryVotes, estimatorRefitInterval, validationLimits, transactionalIdPrefix,

@@ -2,6 +2,7 @@ package io.prefpipe.flink.curate;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.ingestion.validate.ValidationLimits;
@@ -51,8 +52,9 @@ public final class CurationJobOptions {
             .withDescription("Read up to the end offsets present at start, finish, and write the snapshot manifest. "
                     + "When false, run until cancelled.");
     public static final ConfigOption<String> SNAPSHOT_DIR = key("snapshot-dir").stringType().noDefaultValue()
-            .withDescription("Folder the snapshot's Parquet files and manifest go to; must be absent or empty. "
-                    + "Required.");
+            .withDescription("Folder the snapshot's Parquet files and manifest go to; must be absent or empty. A "
+                    + "local path, or a URI on any Flink file system the cluster has (s3://bucket/snapshots/id, "
+                    + "hdfs://namenode:8020/snapshots/id). Required.");
     public static final ConfigOption<String> SNAPSHOT_ID = key("snapshot-id").stringType().noDefaultValue()
             .withDescription("Id recorded in the manifest. Default: the snapshot folder's name.");
     public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(1)
@@ -63,8 +65,9 @@ public final class CurationJobOptions {
                     + "transactions committed) at checkpoints, and a bounded run ends at the next one.");
     public static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint-dir").stringType().noDefaultValue()
             .withDescription("Folder of the job's checkpoints, retained when the job is cancelled, fails or its "
-                    + "process is killed (see resume-from). Default: a temporary folder, deleted when the run is "
-                    + "closed.");
+                    + "process is killed (see resume-from). In process: a local folder; default a temporary one, "
+                    + "deleted when the run is closed. On a cluster: a URI such as s3://bucket/checkpoints; default "
+                    + "the cluster's execution.checkpointing.dir.");
     public static final ConfigOption<Integer> EMIT_AFTER_VOTES = key("emit-after-votes").intType().defaultValue(3)
             .withDescription("A comparison is curated as soon as this many distinct events arrived for it.");
     public static final ConfigOption<Duration> COMPARISON_WINDOW = key("comparison-window").durationType()
@@ -144,7 +147,8 @@ public final class CurationJobOptions {
             .withDescription("Pause before each restart.");
     public static final ConfigOption<String> RESUME_FROM = key("resume-from").stringType().noDefaultValue()
             .withDescription("A retained checkpoint (chk-N folder) or savepoint to restore the job from. The run "
-                    + "writes on into its snapshot folder and reuses the source plan stored there.");
+                    + "writes on into its snapshot folder and reuses the source plan stored there. On a cluster, "
+                    + "flink run -s SAVEPOINT does the same.");
 
     /** Every option, in declaration order. */
     public static List<ConfigOption<?>> all() {
@@ -201,12 +205,19 @@ public final class CurationJobOptions {
                 .setRestartAttempts(c.get(RESTART_ATTEMPTS))
                 .setRestartDelay(c.get(RESTART_DELAY));
         c.getOptional(BOOTSTRAP_SERVERS).ifPresent(b::setBootstrapServers);
-        c.getOptional(SNAPSHOT_DIR).ifPresent(d -> b.setSnapshotDir(Path.of(d)));
+        c.getOptional(SNAPSHOT_DIR).ifPresent(d -> b.setSnapshotLocation(Locations.parse(SNAPSHOT_DIR.key(), d)));
         c.getOptional(SNAPSHOT_ID).ifPresent(b::setSnapshotId);
-        c.getOptional(CHECKPOINT_DIR).ifPresent(d -> b.setCheckpointDir(Path.of(d)));
-        c.getOptional(RESUME_FROM).ifPresent(d -> b.setResumeFrom(Path.of(d)));
+        c.getOptional(CHECKPOINT_DIR).ifPresent(d -> b.setCheckpointDir(localFolder(CHECKPOINT_DIR, d)));
+        c.getOptional(RESUME_FROM).ifPresent(d -> b.setResumeFrom(localFolder(RESUME_FROM, d)));
         b.setValidationLimits(new ValidationLimits(c.get(MAX_RESPONSES), c.get(MAX_PROMPT_CHARS),
                 c.get(MAX_RESPONSE_CHARS), c.get(MAX_ID_CHARS), c.get(MAX_FUTURE_SKEW)));
         return b.build();
+    }
+
+    /** A folder of a run in this process, which keeps checkpoints on the local file system. */
+    private static Path localFolder(ConfigOption<String> option, String text) {
+        return Locations.local(Locations.parse(option.key(), text)).orElseThrow(() -> new IllegalArgumentException(
+                option.key() + " must be a local folder for a run in this process, got '" + text + "'; a job on a "
+                        + "cluster takes a URI here (see CurationJobMain)"));
     }
 }

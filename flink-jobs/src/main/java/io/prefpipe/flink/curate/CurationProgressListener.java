@@ -46,7 +46,7 @@ public interface CurationProgressListener {
                 log.info("curation job {} finished in {} ms: {} events in, {} curated, filtered {}, dead-lettered {}, "
                                 + "{} pairs in {} files under {}", r.jobId(), r.elapsed().toMillis(), r.eventsIn(),
                         r.curatedEvents(), r.filtered(), r.deadLettered(), r.pairs(), r.manifest().files().size(),
-                        r.snapshotDir());
+                        r.snapshotLocation());
             }
         };
     }

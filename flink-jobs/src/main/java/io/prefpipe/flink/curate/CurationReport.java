@@ -1,7 +1,9 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -16,18 +18,28 @@ import java.util.Objects;
  * @param counts the fate of every event read, and the pairs written
  * @param eventsInByTopic events read from each feedback topic (Avro and JSON), adding up to {@code counts.eventsIn()}
  * @param elapsed wall time from submission to the manifest being written
- * @param snapshotDir the snapshot folder
- * @param manifest the manifest written into {@code snapshotDir}
+ * @param snapshotLocation the snapshot folder, on any Flink file system
+ * @param manifest the manifest written into the snapshot folder
  */
 public record CurationReport(String jobId, Counts counts, Map<String, Long> eventsInByTopic, Duration elapsed,
-        Path snapshotDir, SnapshotManifest manifest) {
+        URI snapshotLocation, SnapshotManifest manifest) {
     public CurationReport {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(counts, "counts");
         eventsInByTopic = Collections.unmodifiableMap(new TreeMap<>(eventsInByTopic));
         Objects.requireNonNull(elapsed, "elapsed");
-        Objects.requireNonNull(snapshotDir, "snapshotDir");
+        Objects.requireNonNull(snapshotLocation, "snapshotLocation");
         Objects.requireNonNull(manifest, "manifest");
+    }
+
+    /**
+     * The snapshot folder as a local path.
+     *
+     * @throws IllegalStateException if the snapshot lives on another file system than the local one
+     */
+    public Path snapshotDir() {
+        return Locations.local(snapshotLocation).orElseThrow(() -> new IllegalStateException("snapshot location "
+                + snapshotLocation + " is not a local folder"));
     }
 
     public long eventsIn() {

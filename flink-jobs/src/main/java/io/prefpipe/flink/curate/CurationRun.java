@@ -1,5 +1,6 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.kafka.SourcePlanner;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
@@ -131,18 +132,19 @@ public final class CurationRun implements AutoCloseable {
         Map<String, Long> inByTopic = new TreeMap<>();
         plan.topics().forEach(t -> inByTopic.put(t, 0L));
         inByTopic.putAll(FateCounters.eventsInByTopic(accumulators));
+        org.apache.flink.core.fs.Path snapshot = new org.apache.flink.core.fs.Path(config.snapshotLocation());
         List<SnapshotFile> files;
         try {
-            files = SnapshotFiles.committed(config.snapshotDir());
+            files = SnapshotFiles.committed(snapshot);
         } catch (IOException e) {
-            throw new CurationException("cannot read the Parquet files in " + config.snapshotDir(), e);
+            throw new CurationException("cannot read the Parquet files in " + snapshot, e);
         }
         long rows = files.stream().mapToLong(SnapshotFile::rows).sum();
         long inFromTopics = inByTopic.values().stream().mapToLong(Long::longValue).sum();
         // at the end of a bounded input every comparison is decided, so no event may still be waiting
         if (rows != counts.pairs() || !counts.reconciles() || inFromTopics != counts.eventsIn()
                 || counts.openAtEnd() != 0) {
-            throw new CurationException("snapshot " + config.snapshotDir() + " does not add up: " + rows
+            throw new CurationException("snapshot " + snapshot + " does not add up: " + rows
                     + " rows in " + files.size() + " committed files, counts " + counts + ", events in by topic "
                     + inByTopic);
         }
@@ -150,18 +152,19 @@ public final class CurationRun implements AutoCloseable {
                 clock.instant(), config.aggregator(), files, plan.ranges(), counts,
                 properties(LabelNoise.in(accumulators).orElse(null)));
         try {
-            manifest.write(config.snapshotDir());
+            FlinkFiles.writeAtomically(new org.apache.flink.core.fs.Path(snapshot, SnapshotManifest.FILE_NAME),
+                    manifest::toJson);
         } catch (IOException e) {
-            throw new CurationException("cannot write the manifest into " + config.snapshotDir(), e);
+            throw new CurationException("cannot write the manifest into " + snapshot, e);
         }
         try {
             planner.commit(config.groupId(), plan);
         } catch (IllegalStateException e) {
-            throw new CurationException("snapshot " + config.snapshotDir() + " is complete, but its offsets were not "
+            throw new CurationException("snapshot " + snapshot + " is complete, but its offsets were not "
                     + "committed for group " + config.groupId() + ": " + e.getMessage(), e);
         }
         report = new CurationReport(jobId(), counts, inByTopic, Duration.ofNanos(System.nanoTime() - startNanos),
-                config.snapshotDir(), manifest);
+                config.snapshotLocation(), manifest);
         progress.shutdownNow();
         listener.onFinished(report);
         return report;

@@ -59,7 +59,7 @@ final class CurationTopology {
         if (!config.bounded()) {
             // An unbounded job records each checkpoint's counts and offsets, from which snapshots are cut.
             env.getConfig().setGlobalJobParameters(Configuration.fromMap(Map.of(FateCounters.LEDGER_DIR,
-                    config.snapshotDir().toAbsolutePath().resolve(CheckpointLedger.FOLDER).toString())));
+                    new Path(new Path(config.snapshotLocation()), CheckpointLedger.FOLDER).toString())));
         }
         SingleOutputStreamOperator<FeedbackEvent> events = env
                 .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
@@ -164,7 +164,7 @@ final class CurationTopology {
     private static FileSink<PreferencePair> parquetSink(CurationJobConfig config) {
         // Bulk formats roll on every checkpoint; part files are renamed to their final, visible names only when that
         // checkpoint completes. All files go straight into the snapshot folder (no date buckets).
-        return FileSink.forBulkFormat(new Path(config.snapshotDir().toAbsolutePath().toUri()),
+        return FileSink.forBulkFormat(new Path(config.snapshotLocation()),
                         SpecificParquetWriters.zstd(PreferencePair.class))
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withOutputFileConfig(OutputFileConfig.builder()

@@ -8,7 +8,6 @@ import io.prefpipe.labeling.crowd.CrowdAggregator;
 import io.prefpipe.labeling.crowd.CrowdDataset;
 import io.prefpipe.labeling.pairwise.PairwiseVote;
 import io.prefpipe.schema.AnnotatorEstimate;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -127,7 +127,7 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
 
     private Path ledgerDir() {
         String dir = getRuntimeContext().getGlobalJobParameters().get(FateCounters.LEDGER_DIR);
-        return dir == null ? null : Path.of(dir);
+        return dir == null ? null : new Path(dir);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.prefpipe.flink.curate;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.labeling.curate.FilterReason;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /**
@@ -39,7 +39,7 @@ final class FateCounters {
     static final String FILTERED = PREFIX + "filtered.";
     static final String DEAD_LETTERED = PREFIX + "dead_lettered.";
 
-    /** The global job parameter naming the {@link CheckpointLedger} folder; absent when there is none. */
+    /** The global job parameter naming the {@link CheckpointLedger} folder (a URI); absent when there is none. */
     static final String LEDGER_DIR = PREFIX + "ledger-dir";
 
     private static final ListStateDescriptor<Map<String, Long>> STATE =
@@ -95,7 +95,7 @@ final class FateCounters {
         positionState.update(nextOffsets.isEmpty() ? List.of() : List.of(new HashMap<>(nextOffsets)));
         String ledger = context.getGlobalJobParameters().get(LEDGER_DIR);
         if (ledger != null) {
-            CheckpointLedger.write(Path.of(ledger), new CheckpointLedger.Entry(operator,
+            CheckpointLedger.write(new Path(ledger), new CheckpointLedger.Entry(operator,
                     context.getTaskInfo().getIndexOfThisSubtask(), context.getTaskInfo().getNumberOfParallelSubtasks(),
                     checkpointId, totals, nextOffsets, Map.of()));
         }

@@ -2,6 +2,8 @@ package io.prefpipe.flink.curate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.schema.PreferencePair;
@@ -11,7 +13,6 @@ import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,15 +25,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.FileSystem.WriteMode;
+import org.apache.flink.core.fs.Path;
 
 /**
  * Cuts snapshots from the folder an unbounded curation job writes into: a cut is what the job committed up to its
  * latest completed checkpoint and after the previous cut, described by a manifest like a bounded run's.
  *
  * <p>Cuts live in {@code <job folder>/}{@value #CUTS}{@code /<cut id>/}: the manifest, and hard links to the job's
- * Parquet files it lists (committed files are never changed again, so a link is as good as a copy and costs nothing),
- * so that a cut is a snapshot folder like any other and training reads it through its manifest only. Counts and
+ * Parquet files it lists (committed files are never changed again, so a link is as good as a copy and costs nothing;
+ * on file systems without links, such as object stores, copies), so that a cut is a snapshot folder like any other and
+ * training reads it through its manifest only. The job folder may be on any Flink file system. Counts and
  * offset ranges are the checkpoint's (from the {@link CheckpointLedger}) minus those at the previous cut.
  *
  * <p>A checkpoint's files are renamed into place just after it completes, so a cut checks that the committed files
@@ -56,8 +63,14 @@ public final class SnapshotCutter {
         this.timeout = timeout;
     }
 
+    /** {@link #cut(Path, String)} of a local job folder. */
+    public Optional<SnapshotManifest> cut(java.nio.file.Path jobDir, String cutId)
+            throws IOException, InterruptedException {
+        return cut(new Path(jobDir.toUri()), cutId);
+    }
+
     /**
-     * Cuts a snapshot named {@code cutId} from the job folder {@code jobDir}.
+     * Cuts a snapshot named {@code cutId} from the job folder {@code jobDir}, on any Flink file system.
      *
      * @return the new cut's manifest, or empty if no checkpoint has completed since the previous cut, or none that
      *     read an event or committed a file
@@ -65,8 +78,8 @@ public final class SnapshotCutter {
      *     checkpoint's counts within the timeout
      */
     public Optional<SnapshotManifest> cut(Path jobDir, String cutId) throws IOException, InterruptedException {
-        Path cuts = jobDir.resolve(CUTS);
-        if (Files.exists(cuts.resolve(cutId))) {
+        Path cuts = new Path(jobDir, CUTS);
+        if (FlinkFiles.exists(new Path(new Path(cuts, cutId), SnapshotManifest.FILE_NAME))) {
             throw new IOException("a cut named " + cutId + " exists already in " + cuts);
         }
         List<SnapshotManifest> previous = cuts(jobDir);
@@ -77,7 +90,8 @@ public final class SnapshotCutter {
 
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<CheckpointLedger.Checkpoint> latest = CheckpointLedger.latest(jobDir.resolve(CheckpointLedger.FOLDER));
+            Optional<CheckpointLedger.Checkpoint> latest =
+                    CheckpointLedger.latest(new Path(jobDir, CheckpointLedger.FOLDER));
             if (latest.isEmpty() || latest.get().checkpointId() <= lastCheckpoint) {
                 return Optional.empty();
             }
@@ -107,16 +121,18 @@ public final class SnapshotCutter {
         }
     }
 
-    /** The cuts taken so far from {@code jobDir}, oldest first. */
+    /** {@link #cuts(Path)} of a local job folder. */
+    public static List<SnapshotManifest> cuts(java.nio.file.Path jobDir) throws IOException {
+        return cuts(new Path(jobDir.toUri()));
+    }
+
+    /** The cuts taken so far from {@code jobDir}, oldest first: the folders in {@value #CUTS} with a manifest. */
     public static List<SnapshotManifest> cuts(Path jobDir) throws IOException {
-        Path cuts = jobDir.resolve(CUTS);
-        if (!Files.isDirectory(cuts)) {
-            return List.of();
-        }
         List<SnapshotManifest> out = new ArrayList<>();
-        try (Stream<Path> list = Files.list(cuts)) {
-            for (Path dir : list.filter(p -> Files.exists(p.resolve(SnapshotManifest.FILE_NAME))).toList()) {
-                out.add(SnapshotManifest.read(dir));
+        for (FileStatus s : FlinkFiles.list(new Path(jobDir, CUTS))) {
+            Path manifest = new Path(s.getPath(), SnapshotManifest.FILE_NAME);
+            if (s.isDir() && !s.getPath().getName().startsWith(".") && FlinkFiles.exists(manifest)) {
+                out.add(FlinkFiles.read(manifest, SnapshotManifest::fromJson));
             }
         }
         out.sort(Comparator.comparingLong(m -> Long.parseLong(m.properties().get(CHECKPOINT_PROPERTY))));
@@ -135,9 +151,9 @@ public final class SnapshotCutter {
         if (last != null) {
             last.sources().forEach(r -> start.put(r.topic() + "/" + r.partition(), r.endOffset()));
         } else {
-            Path plan = jobDir.resolve(SourcePlans.FILE_NAME);
-            if (Files.exists(plan)) {
-                for (JsonNode r : JSON.readTree(plan.toFile()).path("ranges")) {
+            Path plan = new Path(jobDir, SourcePlans.FILE_NAME);
+            if (FlinkFiles.exists(plan)) {
+                for (JsonNode r : FlinkFiles.read(plan, JSON::readTree).path("ranges")) {
                     start.put(r.path("topic").asText() + "/" + r.path("partition").asInt(),
                             r.path("startOffset").asLong());
                 }
@@ -185,19 +201,37 @@ public final class SnapshotCutter {
         return p;
     }
 
-    /** Links the files into a hidden folder, writes the manifest there, then renames the folder into place. */
+    /**
+     * Writes the cut's folder: its files, then its manifest, which makes it a cut. On the local file system the files
+     * are hard links and the folder is filled under a hidden name and renamed into place; elsewhere (object stores
+     * have neither links nor folder renames) the files are copied into the final folder and the manifest comes last.
+     */
     private static void write(Path jobDir, Path cuts, String cutId, SnapshotManifest manifest) throws IOException {
-        Path tmp = Files.createDirectories(cuts.resolve("." + cutId + ".tmp"));
+        Path target = new Path(cuts, cutId);
+        Optional<java.nio.file.Path> local = Locations.local(jobDir.toUri());
+        if (local.isPresent()) {
+            java.nio.file.Path job = local.get();
+            java.nio.file.Path tmp = Files.createDirectories(job.resolve(CUTS).resolve("." + cutId + ".tmp"));
+            for (SnapshotFile f : manifest.files()) {
+                java.nio.file.Path link = tmp.resolve(f.path());
+                Files.deleteIfExists(link);
+                try {
+                    Files.createLink(link, job.resolve(f.path()));
+                } catch (UnsupportedOperationException | IOException e) {
+                    Files.copy(job.resolve(f.path()), link);
+                }
+            }
+            FlinkFiles.writeAtomically(new Path(tmp.resolve(SnapshotManifest.FILE_NAME).toUri()), manifest::toJson);
+            Files.move(tmp, job.resolve(CUTS).resolve(cutId));
+            return;
+        }
+        FileSystem fs = target.getFileSystem();
         for (SnapshotFile f : manifest.files()) {
-            Path link = tmp.resolve(f.path());
-            Files.deleteIfExists(link);
-            try {
-                Files.createLink(link, jobDir.resolve(f.path()));
-            } catch (UnsupportedOperationException | IOException e) {
-                Files.copy(jobDir.resolve(f.path()), link);
+            try (FSDataInputStream in = fs.open(new Path(jobDir, f.path()));
+                    FSDataOutputStream out = fs.create(new Path(target, f.path()), WriteMode.OVERWRITE)) {
+                in.transferTo(out);
             }
         }
-        manifest.write(tmp);
-        Files.move(tmp, cuts.resolve(cutId));
+        FlinkFiles.writeAtomically(new Path(target, SnapshotManifest.FILE_NAME), manifest::toJson);
     }
 }

@@ -1,13 +1,14 @@
 package io.prefpipe.flink.curate;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.kafka.SourcePlan;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.apache.flink.core.fs.Path;
 
 /**
  * Keeps a run's {@link SourcePlan} in its snapshot folder as {@value #FILE_NAME}, so that a run resumed from a
@@ -18,23 +19,20 @@ final class SourcePlans {
     static final String FILE_NAME = "_source-plan.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
     private SourcePlans() {}
 
     static void write(Path snapshotDir, SourcePlan plan) throws IOException {
-        Path tmp = Files.createTempFile(snapshotDir, ".source-plan-", ".json.tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), plan);
-            Files.move(tmp, snapshotDir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        FlinkFiles.writeAtomically(new Path(snapshotDir, FILE_NAME), out -> JSON.writeValue(out, plan));
     }
 
     static Optional<SourcePlan> read(Path snapshotDir) throws IOException {
-        Path file = snapshotDir.resolve(FILE_NAME);
-        return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), SourcePlan.class)) : Optional.empty();
+        Path file = new Path(snapshotDir, FILE_NAME);
+        return FlinkFiles.exists(file)
+                ? Optional.of(FlinkFiles.read(file, in -> JSON.readValue(in, SourcePlan.class)))
+                : Optional.empty();
     }
 }

@@ -1,11 +1,12 @@
 package io.prefpipe.flink.snapshot;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefpipe.flink.fs.FlinkFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,7 +16,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.Path;
 
 /**
  * What an unbounded curation job had counted and read at each checkpoint, kept beside its Parquet files so that a
@@ -25,7 +27,8 @@ import java.util.stream.Stream;
  * {@code _ledger/chk-<n>/}: its share of the fate counts and the next source offset per partition, exactly as in the
  * checkpointed state (aligned barriers make these the counts of precisely the events before the barrier), and the
  * estimator its latest label-noise estimate. When checkpoint {@code n} has completed, the estimator marks it with
- * {@value #COMPLETE}. Entries of a checkpoint that never completed are never used. Writes are atomic renames.
+ * {@value #COMPLETE}. Entries of a checkpoint that never completed are never used. Each file is written whole or not at
+ * all (see {@link FlinkFiles#writeAtomically}), on whatever Flink file system holds the snapshot.
  */
 public final class CheckpointLedger {
     /** The ledger's folder inside the job's snapshot folder. */
@@ -38,8 +41,11 @@ public final class CheckpointLedger {
     private static final int RETAINED = 10;
     private static final String PREFIX = "chk-";
 
+    /** Leaves closing streams to their owners. */
     private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
     private CheckpointLedger() {}
 
@@ -77,45 +83,34 @@ public final class CheckpointLedger {
 
     /** Writes {@code entry} and drops the same writer's entry from {@value #RETAINED} checkpoints before. */
     public static void write(Path ledgerDir, Entry entry) throws IOException {
-        Path dir = Files.createDirectories(ledgerDir.resolve(PREFIX + entry.checkpointId()));
-        Path tmp = Files.createTempFile(dir, ".entry-", ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), entry);
-            Files.move(tmp, dir.resolve(entry.operator() + "-" + entry.subtask() + ".json"),
-                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        Path old = ledgerDir.resolve(PREFIX + (entry.checkpointId() - RETAINED));
-        Files.deleteIfExists(old.resolve(entry.operator() + "-" + entry.subtask() + ".json"));
-        Files.deleteIfExists(old.resolve(COMPLETE));
-        try {
-            Files.deleteIfExists(old);
-        } catch (IOException stillUsed) {
-            // another writer's entry is still there; it deletes its own, and the last one the folder
-        }
+        Path dir = new Path(ledgerDir, PREFIX + entry.checkpointId());
+        FlinkFiles.writeAtomically(new Path(dir, entry.operator() + "-" + entry.subtask() + ".json"),
+                out -> JSON.writeValue(out, entry));
+        Path old = new Path(ledgerDir, PREFIX + (entry.checkpointId() - RETAINED));
+        FlinkFiles.deleteIfExists(new Path(old, entry.operator() + "-" + entry.subtask() + ".json"));
+        FlinkFiles.deleteIfExists(new Path(old, COMPLETE));
+        // another writer's entry may still be there; it deletes its own, and the last one the folder
+        FlinkFiles.deleteIfExists(old);
     }
 
-    /** Marks checkpoint {@code checkpointId} as completed. */
+    /** Marks checkpoint {@code checkpointId} as completed, if any entry of it was written. */
     public static void markComplete(Path ledgerDir, long checkpointId) throws IOException {
-        Path dir = ledgerDir.resolve(PREFIX + checkpointId);
-        if (Files.isDirectory(dir)) {
-            Files.writeString(dir.resolve(COMPLETE), Long.toString(checkpointId));
+        Path dir = new Path(ledgerDir, PREFIX + checkpointId);
+        if (FlinkFiles.exists(dir)) {
+            FlinkFiles.writeAtomically(new Path(dir, COMPLETE),
+                    out -> out.write(Long.toString(checkpointId).getBytes(StandardCharsets.UTF_8)));
         }
     }
 
     /** The newest checkpoint that completed and whose entries are all there, if any. */
     public static Optional<Checkpoint> latest(Path ledgerDir) throws IOException {
-        if (!Files.isDirectory(ledgerDir)) {
-            return Optional.empty();
+        List<Path> dirs = new ArrayList<>();
+        for (FileStatus s : FlinkFiles.list(ledgerDir)) {
+            if (s.getPath().getName().startsWith(PREFIX) && FlinkFiles.exists(new Path(s.getPath(), COMPLETE))) {
+                dirs.add(s.getPath());
+            }
         }
-        List<Path> dirs;
-        try (Stream<Path> list = Files.list(ledgerDir)) {
-            dirs = list.filter(p -> p.getFileName().toString().startsWith(PREFIX))
-                    .filter(p -> Files.exists(p.resolve(COMPLETE)))
-                    .sorted(Comparator.comparingLong(CheckpointLedger::number).reversed())
-                    .toList();
-        }
+        dirs.sort(Comparator.comparingLong(CheckpointLedger::number).reversed());
         for (Path dir : dirs) {
             Optional<Checkpoint> c = read(dir);
             if (c.isPresent()) {
@@ -127,9 +122,10 @@ public final class CheckpointLedger {
 
     private static Optional<Checkpoint> read(Path dir) throws IOException {
         List<Entry> entries = new ArrayList<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
-                entries.add(JSON.readValue(p.toFile(), Entry.class));
+        for (FileStatus s : FlinkFiles.list(dir)) {
+            String name = s.getPath().getName();
+            if (name.endsWith(".json") && !name.startsWith(".")) {
+                entries.add(FlinkFiles.read(s.getPath(), in -> JSON.readValue(in, Entry.class)));
             }
         }
         for (String operator : OPERATORS) {
@@ -151,7 +147,7 @@ public final class CheckpointLedger {
 
     private static long number(Path dir) {
         try {
-            return Long.parseLong(dir.getFileName().toString().substring(PREFIX.length()));
+            return Long.parseLong(dir.getName().substring(PREFIX.length()));
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -1,21 +1,21 @@
 package io.prefpipe.flink.snapshot;
 
+import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.parquet.ParquetFooters;
-import io.prefpipe.snapshot.FileChecksums;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.Path;
 
 /**
- * Finds and describes the committed Parquet files of a snapshot folder.
+ * Finds and describes the committed Parquet files of a snapshot folder, on any Flink file system.
  *
  * <p>Flink's file sink writes a part file under a hidden name ({@code .pairs-...inprogress...}) and renames it to its
  * final name only when the checkpoint that covers it completes, so a file whose name starts with a dot is never part
- * of the snapshot.
+ * of the snapshot. (On object stores an in-progress part is a multipart upload, which no listing shows at all.)
  */
 public final class SnapshotFiles {
     /** Suffix of the data files. */
@@ -23,30 +23,34 @@ public final class SnapshotFiles {
 
     private SnapshotFiles() {}
 
-    /** The committed Parquet files anywhere under {@code snapshotDir}, sorted by path, with rows, size and SHA-256. */
+    /** {@link #committed(Path)} of a local folder. */
+    public static List<SnapshotFile> committed(java.nio.file.Path snapshotDir) throws IOException {
+        return committed(new Path(snapshotDir.toUri()));
+    }
+
+    /**
+     * The committed Parquet files anywhere under {@code snapshotDir} (hidden folders left out), sorted by relative
+     * path, with rows, size and SHA-256; empty if the folder does not exist.
+     */
     public static List<SnapshotFile> committed(Path snapshotDir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(snapshotDir)) {
-            files = walk.filter(Files::isRegularFile)
-                    .filter(p -> isCommittedDataFile(snapshotDir.relativize(p)))
-                    .sorted()
-                    .toList();
-        }
-        List<SnapshotFile> out = new ArrayList<>(files.size());
-        for (Path f : files) {
-            String relative = snapshotDir.relativize(f).toString().replace('\\', '/');
-            out.add(new SnapshotFile(relative, ParquetFooters.rowCount(f), Files.size(f), FileChecksums.sha256(f)));
-        }
+        List<SnapshotFile> out = new ArrayList<>();
+        collect(snapshotDir, "", out);
+        out.sort(Comparator.comparing(SnapshotFile::path));
         return out;
     }
 
-    /** Whether any element of the relative path is hidden, which marks in-progress and pending part files. */
-    private static boolean isCommittedDataFile(Path relative) {
-        for (Path element : relative) {
-            if (element.toString().startsWith(".")) {
-                return false;
+    private static void collect(Path dir, String prefix, List<SnapshotFile> out) throws IOException {
+        for (FileStatus s : FlinkFiles.list(dir)) {
+            String name = s.getPath().getName();
+            if (name.startsWith(".")) {
+                continue;
+            }
+            if (s.isDir()) {
+                collect(s.getPath(), prefix + name + "/", out);
+            } else if (name.endsWith(PARQUET_SUFFIX)) {
+                out.add(new SnapshotFile(prefix + name, ParquetFooters.rowCount(s.getPath()), s.getLen(),
+                        FlinkFiles.sha256(s.getPath())));
             }
         }
-        return relative.getFileName().toString().endsWith(PARQUET_SUFFIX);
     }
 }

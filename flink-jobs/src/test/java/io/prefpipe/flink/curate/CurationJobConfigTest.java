@@ -67,7 +67,7 @@ class CurationJobConfigTest {
     void build_missingSnapshotDir_namesTheField() {
         assertThatThrownBy(() -> CurationJobConfig.builder().setBootstrapServers("b:1").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("snapshotDir is required");
+                .hasMessage("snapshotLocation is required");
     }
 
     @Test
