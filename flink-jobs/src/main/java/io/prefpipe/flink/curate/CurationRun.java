@@ -230,6 +230,14 @@ public final class CurationRun implements AutoCloseable {
     }
 
     /**
+     * Stops progress reports and leaves the job running on its cluster, e.g. when a detached client is done with it.
+     * The run is not to be used afterwards.
+     */
+    public void detach() {
+        progress.shutdownNow();
+    }
+
+    /**
      * Stops progress reports, cancels the job unless it has already ended, and deletes the temporary checkpoint
      * folder, if the run made one.
      */

@@ -1,14 +1,18 @@
 package io.prefpipe.flink.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.prefpipe.flink.fs.ForeignSchemeFileSystem;
 import io.prefpipe.flink.parquet.TestPairs;
+import io.prefpipe.snapshot.FileChecksums;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,5 +39,24 @@ class SnapshotFilesTest {
     @Test
     void committed_emptyFolder_hasNoFiles() throws Exception {
         assertThat(SnapshotFiles.committed(dir)).isEmpty();
+    }
+
+    @Test
+    void committed_onAnotherFileSystem_listsNestedFilesThroughFlinksApi() throws Exception {
+        String folder = "snapshot-files-test/" + UUID.randomUUID();
+        java.nio.file.Path local = Files.createDirectories(ForeignSchemeFileSystem.root().resolve(folder));
+        TestPairs.write(local.resolve("pairs-b-0.parquet"), TestPairs.pairs(3));
+        Files.createDirectories(local.resolve("cuts/c1"));
+        TestPairs.write(local.resolve("cuts/c1/pairs-a-0.parquet"), TestPairs.pairs(1));
+        TestPairs.write(local.resolve(".pairs-b-1.parquet.inprogress.1"), TestPairs.pairs(1));
+
+        List<SnapshotFile> files = SnapshotFiles.committed(
+                new org.apache.flink.core.fs.Path(ForeignSchemeFileSystem.uri(folder)));
+
+        assertThat(files).extracting(SnapshotFile::path, SnapshotFile::rows)
+                .containsExactly(tuple("cuts/c1/pairs-a-0.parquet", 1L), tuple("pairs-b-0.parquet", 3L));
+        assertThat(files.get(1).sha256()).isEqualTo(FileChecksums.sha256(local.resolve("pairs-b-0.parquet")));
+        assertThat(SnapshotFiles.committed(new org.apache.flink.core.fs.Path(
+                ForeignSchemeFileSystem.uri(folder + "-absent")))).isEmpty();
     }
 }
