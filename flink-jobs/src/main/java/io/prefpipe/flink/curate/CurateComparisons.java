@@ -10,6 +10,7 @@ import io.prefpipe.schema.PreferencePair;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,6 +61,8 @@ final class CurateComparisons
     static final MapStateDescriptor<String, AnnotatorModelUpdate> MODEL = new MapStateDescriptor<>("annotator-model",
             Types.STRING, TypeInformation.of(AnnotatorModelUpdate.class));
     private static final String LATEST = "latest";
+    private static final Comparator<FeedbackEvent> IN_EVENT_TIME_ORDER =
+            Comparator.comparing(FeedbackEvent::getEventTime).thenComparing(FeedbackEvent::getEventId);
 
     private final String aggregatorName;
     private final int emitAfterVotes;
@@ -169,6 +172,11 @@ final class CurateComparisons
 
     private void emit(List<FeedbackEvent> events, AnnotatorModelUpdate latest, Collector<PreferencePair> out)
             throws Exception {
+        // The curator's result depends on the order of the events (the first one's content is the comparison's, a
+        // posterior is a product taken in order, source ids are listed in order), and the order they arrived in
+        // differs with parallelism: a comparison's events reach this task from several dedupe subtasks. Event time,
+        // then event id, is the same at any parallelism.
+        events.sort(IN_EVENT_TIME_ORDER);
         Decider d = decider(latest);
         List<ComparisonCurator.Observed> observed = new ArrayList<>(events.size());
         Map<String, FeedbackEvent> byId = new HashMap<>();

@@ -11,9 +11,11 @@ import io.prefpipe.schema.AnnotatorEstimate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
@@ -56,6 +58,9 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
     static final String KEY = "all";
     /** The ledger property naming the aggregator. */
     static final String AGGREGATOR_PROPERTY = "aggregator";
+
+    private static final Comparator<WindowVote> IN_CANONICAL_ORDER = Comparator.comparing(WindowVote::eventId)
+            .thenComparing(WindowVote::first).thenComparing(WindowVote::second);
 
     static final OutputTag<AnnotatorEstimate> ESTIMATES =
             new OutputTag<>("annotator-estimates", new AvroTypeInfo<>(AnnotatorEstimate.class));
@@ -199,15 +204,22 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
         labelNoise.add(estimate);
     }
 
-    /** The window's votes in arrival order, grouped by comparison (the map's iteration order is arbitrary). */
+    /**
+     * The window's votes grouped by comparison, in comparison id order, each comparison's by event id and pair. A fit
+     * sums over its votes in the order given, and floating-point sums depend on order; the order votes arrive in here
+     * differs with the parallelism upstream, so a fixed order makes the same votes give the same model, bit for bit.
+     */
     private Map<String, List<PairwiseVote>> windowByComparison() throws Exception {
         long end = valueOf(received);
-        Map<String, List<PairwiseVote>> byComparison = new LinkedHashMap<>();
+        Map<String, List<WindowVote>> byComparison = new TreeMap<>();
         for (long n = Math.max(0, end - windowVotes); n < end; n++) {
             WindowVote v = window.get(n);
-            byComparison.computeIfAbsent(v.comparisonId(), c -> new ArrayList<>()).add(v.toPairwiseVote());
+            byComparison.computeIfAbsent(v.comparisonId(), c -> new ArrayList<>()).add(v);
         }
-        return byComparison;
+        Map<String, List<PairwiseVote>> ordered = new LinkedHashMap<>();
+        byComparison.forEach((comparison, votes) -> ordered.put(comparison, votes.stream()
+                .sorted(IN_CANONICAL_ORDER).map(WindowVote::toPairwiseVote).toList()));
+        return ordered;
     }
 
     private static long valueOf(ValueState<Long> state) throws Exception {

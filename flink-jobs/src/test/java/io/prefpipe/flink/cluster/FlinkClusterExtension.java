@@ -1,0 +1,94 @@
+package io.prefpipe.flink.cluster;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A Flink session cluster for a test class: a MiniCluster with several task managers, bound to 127.0.0.1, that jobs
+ * reach only through its REST endpoint, as {@code flink run} reaches a real one. (Flink's own
+ * {@code MiniClusterExtension} lives in flink-test-utils, which this module leaves out; see its pom.)
+ */
+final class FlinkClusterExtension implements BeforeAllCallback, AfterAllCallback {
+    private final int taskManagers;
+    private final int slotsPerTaskManager;
+    private MiniCluster cluster;
+    private URI restAddress;
+
+    FlinkClusterExtension(int taskManagers, int slotsPerTaskManager) {
+        this.taskManagers = taskManagers;
+        this.slotsPerTaskManager = slotsPerTaskManager;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Configuration c = new Configuration();
+        String loopback = "127.0.0.1";
+        c.set(RestOptions.BIND_ADDRESS, loopback);
+        c.set(RestOptions.ADDRESS, loopback);
+        c.set(RestOptions.BIND_PORT, "0");
+        c.set(JobManagerOptions.ADDRESS, loopback);
+        c.set(JobManagerOptions.BIND_HOST, loopback);
+        c.set(TaskManagerOptions.HOST, loopback);
+        c.set(TaskManagerOptions.BIND_HOST, loopback);
+        c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(c)
+                .setNumTaskManagers(taskManagers)
+                .setNumSlotsPerTaskManager(slotsPerTaskManager)
+                .build());
+        cluster.start();
+        restAddress = cluster.getRestAddress().get();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    int taskManagers() {
+        return taskManagers;
+    }
+
+    int slots() {
+        return taskManagers * slotsPerTaskManager;
+    }
+
+    URI restAddress() {
+        return restAddress;
+    }
+
+    /**
+     * Calls {@code program} the way {@code flink run} calls a job's main method: with this cluster as the context
+     * environment, which {@code StreamExecutionEnvironment.getExecutionEnvironment()} returns.
+     */
+    <T> T asContext(Callable<T> program) throws Exception {
+        Configuration client = new Configuration();
+        client.set(DeploymentOptions.TARGET, "remote");
+        client.set(DeploymentOptions.ATTACHED, true);
+        client.set(RestOptions.ADDRESS, restAddress.getHost());
+        client.set(RestOptions.PORT, restAddress.getPort());
+        StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), client,
+                Thread.currentThread().getContextClassLoader(), false, true);
+        try {
+            return program.call();
+        } finally {
+            StreamContextEnvironment.unsetAsContext();
+        }
+    }
+}
