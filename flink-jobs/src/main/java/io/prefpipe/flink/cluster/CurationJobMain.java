@@ -1,5 +1,6 @@
 package io.prefpipe.flink.cluster;
 
+import io.prefpipe.flink.curate.CurationException;
 import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.CurationJobOptions;
@@ -7,8 +8,11 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
+import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.snapshot.SnapshotManifest;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,8 +20,10 @@ import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -43,6 +49,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Never calls {@code System.exit}: in an application cluster this code runs in the job manager.
  */
 public final class CurationJobMain {
+    /**
+     * The snapshot folder's record of the Flink job writing into it. An application cluster with high availability
+     * (e.g. under the Kubernetes operator) runs {@code main} again after a job manager failover, with the same fixed
+     * job id; Flink then recovers the running job rather than submitting a new one, and this record tells {@code main}
+     * that the folder is that job's, not another's to be refused.
+     */
+    static final String JOB_ID_FILE = "_flink-job-id";
+
     private CurationJobMain() {}
 
     /**
@@ -86,11 +100,15 @@ public final class CurationJobMain {
                     + "--checkpoint-dir URI or set execution.checkpointing.dir in the cluster's configuration");
         }
         env.configure(jobConfiguration);
+        Path jobIdFile = new Path(new Path(config.snapshotLocation()), JOB_ID_FILE);
+        Optional<String> fixedJobId = cluster.getOptional(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID);
         boolean restoring = arguments.resumeFrom().isPresent()
-                || cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent();
+                || cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent()
+                || fixedJobId.isPresent() && fixedJobId.equals(recordedJobId(jobIdFile));
         boolean attached = cluster.get(DeploymentOptions.ATTACHED);
 
         CurationRun run = CurationJob.submit(env, config, restoring, CurationProgressListener.logging());
+        record(jobIdFile, run.jobId());
         out.printf("curation job %s submitted: %s -> %s (parallelism %d%s)%n", run.jobId(),
                 String.join(", ", run.plan().topics()), config.snapshotLocation(), config.parallelism(),
                 restoring ? ", restored" : "");
@@ -107,6 +125,26 @@ public final class CurationJobMain {
             run.detach();
         }
         return Optional.empty();
+    }
+
+    /** The id of the job that last wrote into the snapshot folder, if recorded. */
+    private static Optional<String> recordedJobId(Path file) {
+        try {
+            return FlinkFiles.exists(file)
+                    ? Optional.of(FlinkFiles.read(file, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8)))
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new CurationException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    private static void record(Path file, String jobId) {
+        try {
+            FlinkFiles.writeAtomically(file, out -> out.write(jobId.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new CurationException("curation job " + jobId + " is submitted, but its id cannot be recorded in "
+                    + file + ": " + e, e);
+        }
     }
 
     private static void printSummary(PrintStream out, CurationReport r) {

@@ -95,18 +95,27 @@ public final class FlinkFiles {
         }
     }
 
-    /** Deletes a file or empty folder if it exists; a folder that is not empty stays, without an error. */
+    /**
+     * Deletes a file or empty folder if it exists; a folder that is not empty stays, without an error. Safe while
+     * others delete in the same folder: what is already gone counts as deleted.
+     */
     public static void deleteIfExists(Path path) throws IOException {
         FileSystem fs = path.getFileSystem();
         try {
             fs.delete(path, false);
-        } catch (FileNotFoundException absent) {
-            // nothing to delete
         } catch (IOException e) {
-            if (!fs.exists(path) || !fs.getFileStatus(path).isDir()) {
+            if (isFile(fs, path)) {
                 throw e;
             }
-            // a folder still in use: whoever empties it deletes it
+            // absent by now, or a folder still in use: whoever empties it deletes it
+        }
+    }
+
+    private static boolean isFile(FileSystem fs, Path path) throws IOException {
+        try {
+            return !fs.getFileStatus(path).isDir();
+        } catch (FileNotFoundException gone) {
+            return false;
         }
     }
 

@@ -120,6 +120,9 @@ class ParallelCurationITCase {
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[reconciled]");
         assertThat(report.snapshotLocation()).isEqualTo(snapshot);
         org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(snapshot);
+        String recordedJobId = FlinkFiles.read(new org.apache.flink.core.fs.Path(dir, CurationJobMain.JOB_ID_FILE),
+                in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        assertThat(recordedJobId).isEqualTo(report.jobId());
         SnapshotManifest manifest = FlinkFiles.read(new org.apache.flink.core.fs.Path(dir, SnapshotManifest.FILE_NAME),
                 SnapshotManifest::fromJson);
         List<PreferencePair> pairs = new ArrayList<>();
