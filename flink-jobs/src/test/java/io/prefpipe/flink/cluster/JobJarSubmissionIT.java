@@ -101,6 +101,11 @@ class JobJarSubmissionIT {
         }
         assertThat(flink.exitValue()).as("flink run exit status; log:%n%s", output(log)).isZero();
         assertThat(output(log)).contains("Job has been submitted with JobID", "[reconciled]");
+        // what flink run printed, without the cluster's log lines, for the record
+        try (Stream<String> lines = Files.lines(log)) {
+            lines.filter(l -> !l.isBlank() && !l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*") && !l.startsWith("\t"))
+                    .forEach(l -> System.out.println("flink run | " + l));
+        }
 
         org.apache.flink.core.fs.Path snapshot = new org.apache.flink.core.fs.Path(
                 new org.apache.flink.core.fs.Path(snapshots), "nightly");
