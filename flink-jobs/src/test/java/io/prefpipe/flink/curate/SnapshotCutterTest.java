@@ -1,0 +1,88 @@
+package io.prefpipe.flink.curate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.ForeignSchemeFileSystem;
+import io.prefpipe.flink.kafka.SourcePlan;
+import io.prefpipe.flink.parquet.TestPairs;
+import io.prefpipe.flink.snapshot.CheckpointLedger;
+import io.prefpipe.flink.snapshot.CheckpointLedger.Entry;
+import io.prefpipe.snapshot.SnapshotManifest;
+import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.core.fs.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cuts on a file system of another scheme, which has neither hard links nor java.nio access: the cut's files are
+ * copies, its manifest comes last, and everything is read back through Flink's API. (SnapshotCutITCase cuts a running
+ * job's local folder.)
+ */
+class SnapshotCutterTest {
+    private final String folder = "snapshot-cutter-test/" + UUID.randomUUID() + "/live";
+    private final Path jobDir = new Path(ForeignSchemeFileSystem.uri(folder));
+    private final java.nio.file.Path local = ForeignSchemeFileSystem.root().resolve(folder);
+    private final SnapshotCutter cutter = new SnapshotCutter(
+            Clock.fixed(Instant.parse("2026-03-01T00:00:00Z"), ZoneOffset.UTC), Duration.ofSeconds(5));
+
+    @Test
+    void cut_onAnotherFileSystem_copiesTheCommittedFilesAndWritesTheManifestThroughFlink() throws Exception {
+        Files.createDirectories(local);
+        TestPairs.write(local.resolve("pairs-a-0.parquet"), TestPairs.pairs(3));
+        TestPairs.write(local.resolve(".pairs-a-1.parquet.inprogress.7"), TestPairs.pairs(1));
+        SourcePlans.write(jobDir, new SourcePlan(List.of("feedback"), (short) 1,
+                List.of(new OffsetRange("feedback", 0, 10, 100))));
+        checkpoint(5, 4, 3);
+
+        SnapshotManifest cut = cutter.cut(jobDir, "c1").orElseThrow();
+
+        assertThat(cut.files()).extracting(SnapshotManifest.SnapshotFile::path).containsExactly("pairs-a-0.parquet");
+        assertThat(cut.counts().pairs()).isEqualTo(3);
+        assertThat(cut.counts().reconciles()).isTrue();
+        assertThat(cut.sources()).containsExactly(new OffsetRange("feedback", 0, 10, 14));
+        assertThat(cut.properties()).containsEntry(SnapshotCutter.CHECKPOINT_PROPERTY, "5");
+        Path cutDir = new Path(new Path(jobDir, SnapshotCutter.CUTS), "c1");
+        assertThat(FlinkFiles.sha256(new Path(cutDir, "pairs-a-0.parquet"))).isEqualTo(cut.files().get(0).sha256());
+        assertThat(FlinkFiles.read(new Path(cutDir, SnapshotManifest.FILE_NAME), SnapshotManifest::fromJson))
+                .isEqualTo(cut);
+        assertThat(SnapshotCutter.cuts(jobDir)).containsExactly(cut);
+        assertThat(cutter.cut(jobDir, "c2")).as("no checkpoint since the previous cut").isEmpty();
+        assertThatThrownBy(() -> cutter.cut(jobDir, "c1")).isInstanceOf(IOException.class)
+                .hasMessageContaining("a cut named c1 exists already");
+    }
+
+    @Test
+    void cut_committedFilesBehindTheCheckpoint_failsAfterTheTimeout() throws Exception {
+        Files.createDirectories(local);
+        TestPairs.write(local.resolve("pairs-a-0.parquet"), TestPairs.pairs(2));
+        checkpoint(3, 3, 3);
+
+        assertThatThrownBy(() -> new SnapshotCutter(Clock.systemUTC(), Duration.ofMillis(300)).cut(jobDir, "c1"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("hold 2 pairs, but checkpoint 3 counted 3");
+        assertThat(SnapshotCutter.cuts(jobDir)).isEmpty();
+    }
+
+    /** A completed checkpoint in the job's ledger: {@code events} read from feedback/0, all curated into pairs. */
+    private void checkpoint(long id, long events, long pairs) throws Exception {
+        Path ledger = new Path(jobDir, CheckpointLedger.FOLDER);
+        CheckpointLedger.write(ledger, new Entry("decode-validate", 0, 1, id,
+                Map.of(FateCounters.EVENTS_IN, events), Map.of("feedback/0", 10 + events), Map.of()));
+        CheckpointLedger.write(ledger, new Entry("dedupe", 0, 1, id, Map.of(), Map.of(), Map.of()));
+        CheckpointLedger.write(ledger, new Entry("curate", 0, 1, id,
+                Map.of(FateCounters.CURATED_EVENTS, events, FateCounters.PAIRS, pairs), Map.of(), Map.of()));
+        CheckpointLedger.write(ledger, new Entry("estimate-annotators", 0, 1, id, Map.of(), Map.of(),
+                Map.of(EstimateAnnotators.AGGREGATOR_PROPERTY, "mv")));
+        CheckpointLedger.markComplete(ledger, id);
+    }
+}
