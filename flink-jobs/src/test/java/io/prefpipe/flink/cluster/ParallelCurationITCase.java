@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>What makes that so: every comparison is decided by the end-of-input watermark (the comparison window outlasts the
  * stream and no comparison reaches {@code emit-after-votes}), by the final annotator model, which is fitted on all
- * votes once they are all in; curation and the estimator order each comparison's votes by event time and event id,
- * not by arrival; refits are counted in votes, not timed. Only {@code model_time}, when the deciding model was fitted
+ * votes once they are all in; curation orders a comparison's events by event time and event id, and the estimator its
+ * votes by comparison and event id, not by arrival; refits are counted in votes, not timed. Only {@code model_time}, when the deciding model was fitted
  * (processing time), differs between any two runs, and is left out of the comparison.
  *
  * <p>The parallelism-4 snapshot goes to a file system of another scheme ({@link ForeignSchemeFileSystem}), the other
