@@ -107,6 +107,26 @@ public final class SnapshotCutter {
         }
     }
 
+    /**
+     * What a cut taken now would count, from the ledger alone (without waiting for the files): the newest completed
+     * checkpoint's counts minus those of the cuts taken so far; all zero when no checkpoint has completed since the
+     * previous cut. A scheduler polls this to decide when to cut.
+     *
+     * @throws IOException if the ledger or the cuts cannot be read
+     */
+    public static Counts pending(Path jobDir) throws IOException {
+        List<SnapshotManifest> previous = cuts(jobDir);
+        long lastCheckpoint = previous.isEmpty() ? -1
+                : Long.parseLong(previous.get(previous.size() - 1).properties().get(CHECKPOINT_PROPERTY));
+        Optional<CheckpointLedger.Checkpoint> latest =
+                CheckpointLedger.latest(jobDir.resolve(CheckpointLedger.FOLDER));
+        if (latest.isEmpty() || latest.get().checkpointId() <= lastCheckpoint) {
+            long open = previous.isEmpty() ? 0 : previous.get(previous.size() - 1).counts().openAtEnd();
+            return new Counts(0, 0, 0, Map.of(), Map.of(), open, open);
+        }
+        return minus(FateCounters.counts(new HashMap<>(latest.get().counts())), previous);
+    }
+
     /** The cuts taken so far from {@code jobDir}, oldest first. */
     public static List<SnapshotManifest> cuts(Path jobDir) throws IOException {
         Path cuts = jobDir.resolve(CUTS);
