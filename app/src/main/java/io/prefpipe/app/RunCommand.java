@@ -8,6 +8,7 @@ import io.prefpipe.app.loop.SyntheticSimulation;
 import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
 import io.prefpipe.optimizer.train.TrainingListener;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,13 @@ final class RunCommand implements Callable<Integer> {
         if (iterations != null && iterations < 1) {
             throw new ParameterException(spec.commandLine(), "--iterations must be >= 1, got " + iterations);
         }
-        LoopConfig loop = LoopConfig.load(config, bootstrap == null ? Map.of() : Map.of("kafka.bootstrap", bootstrap));
+        LoopConfig loop;
+        try {
+            loop = LoopConfig.load(config, bootstrap == null ? Map.of() : Map.of("kafka.bootstrap", bootstrap));
+        } catch (IOException | IllegalArgumentException e) {
+            // a config the loop cannot use is bad input: its message names the file and the field
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, config.toString());
+        }
         SimulatedWorld world = loop.synthetic() == null ? null
                 : new SyntheticSimulation(new SyntheticWorld(), loop.synthetic(), loop.seed());
         try (LoopRunner runner = LoopRunner.start(loop, world, System.out, CurationProgressListener.NONE,

@@ -54,7 +54,6 @@ public final class SimulatedAnnotators implements AutoCloseable {
     private final long seed;
     private final Clock clock;
     private final AvroCodec<AnnotationRequest> codec = new AvroCodec<>(AnnotationRequest.class);
-    private final AtomicLong requests = new AtomicLong();
     private final AtomicLong judgements = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Thread thread;
@@ -151,11 +150,6 @@ public final class SimulatedAnnotators implements AutoCloseable {
         return events;
     }
 
-    /** Requests read so far. */
-    public long requests() {
-        return requests.get();
-    }
-
     /** Judgements sent and acknowledged so far. */
     public long judgements() {
         return judgements.get();
@@ -203,7 +197,6 @@ public final class SimulatedAnnotators implements AutoCloseable {
                         producer.send(e);
                         sent++;
                     }
-                    requests.incrementAndGet();
                 }
                 if (!batch.isEmpty()) {
                     producer.flush();

@@ -36,6 +36,7 @@ import io.prefpipe.schema.CheckpointEvent;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -353,7 +354,7 @@ public final class AlignmentSteps implements LoopSteps {
                 return generator.generate(policy, judge, prompts, id, iteration, config.seed() + iteration,
                         clock.instant());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         console.printf("  %d comparisons of %s on %s for annotation%n", published, id, config.kafka().candidates());
@@ -386,14 +387,20 @@ public final class AlignmentSteps implements LoopSteps {
         });
     }
 
+    /** The mean loss of the first steps: up to 20, and no more than a fifth of the run. */
     private static double head(List<Double> losses) {
-        return losses.subList(0, Math.min(20, losses.size())).stream().mapToDouble(Double::doubleValue).average()
+        return losses.subList(0, window(losses)).stream().mapToDouble(Double::doubleValue).average()
                 .orElse(Double.NaN);
     }
 
+    /** The mean loss of the last steps: up to 20, and no more than a fifth of the run. */
     private static double tail(List<Double> losses) {
-        return losses.subList(Math.max(0, losses.size() - 20), losses.size()).stream().mapToDouble(Double::doubleValue)
+        return losses.subList(losses.size() - window(losses), losses.size()).stream().mapToDouble(Double::doubleValue)
                 .average().orElse(Double.NaN);
+    }
+
+    private static int window(List<Double> losses) {
+        return Math.min(losses.size(), Math.max(1, Math.min(20, losses.size() / 5)));
     }
 
     static String format(Map<String, Double> metrics) {

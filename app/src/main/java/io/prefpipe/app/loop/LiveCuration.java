@@ -183,11 +183,6 @@ public final class LiveCuration implements AutoCloseable {
         return jobDir;
     }
 
-    /** The job, when the loop runs it. */
-    public Optional<CurationRun> run() {
-        return Optional.ofNullable(run);
-    }
-
     /** Cancels the job if the loop runs it; its checkpoints are retained, so a restart resumes it. */
     @Override
     public void close() {

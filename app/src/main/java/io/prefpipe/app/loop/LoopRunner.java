@@ -5,7 +5,6 @@ import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.optimizer.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,11 +75,6 @@ public final class LoopRunner implements AutoCloseable {
         }
     }
 
-    /** The curation job's folder, where the cuts are. */
-    public LiveCuration curation() {
-        return curation;
-    }
-
     /**
      * Waits until a completed checkpoint of the curation job has read every message on the feedback topics as of now:
      * what the demo waits for before its first iteration, so that it trains on the whole backlog.
@@ -133,9 +127,11 @@ public final class LoopRunner implements AutoCloseable {
             if (pendingPairs != lastPending || Duration.between(lastWaitingReport, now).compareTo(WAITING_REPORT) >= 0) {
                 LoopSchedule s = config.schedule();
                 console.printf(Locale.ROOT, "waiting: %d new curated pairs (next iteration at %d, or at least %d after"
-                        + " %ds%s)%n", pendingPairs, s.everyPairs(), s.minPairs(), s.every().toSeconds(),
+                        + " %ds%s)%s%n", pendingPairs, s.everyPairs(), s.minPairs(), s.every().toSeconds(),
                         s.candidateShare() > 0 ? String.format(Locale.ROOT, ", or %.0f%% of the candidates back",
-                                100 * s.candidateShare()) : "");
+                                100 * s.candidateShare()) : "",
+                        annotators == null ? "" : "; the simulated annotators sent " + annotators.judgements()
+                                + " judgements so far");
                 lastWaitingReport = now;
                 lastPending = pendingPairs;
             }
@@ -179,10 +175,5 @@ public final class LoopRunner implements AutoCloseable {
             console.printf("  candidates   %d comparisons published for annotation%n", r.candidates());
             console.printf("  time         %s%n", String.join(", ", times));
         }
-    }
-
-    /** The loop's folder. */
-    public Path dir() {
-        return config.dir();
     }
 }
