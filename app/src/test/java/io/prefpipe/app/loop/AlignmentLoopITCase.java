@@ -167,8 +167,8 @@ class AlignmentLoopITCase {
             awaitNoNewFeedback(config);
             runner.awaitCurated(Duration.ofMinutes(1));
             rest = new SnapshotCutter(Clock.systemUTC(), Duration.ofMinutes(1)).cut(jobDir, "rest");
-            committed = SnapshotFiles.committed(jobDir).stream().filter(f -> !f.path().contains("/"))
-                    .mapToLong(SnapshotManifest.SnapshotFile::rows).sum();
+            committed = SnapshotFiles.committedIn(jobDir).stream().mapToLong(SnapshotManifest.SnapshotFile::rows)
+                    .sum();
         }
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("curation: resuming the job from");
 

@@ -145,7 +145,7 @@ public final class SnapshotCutter {
 
     /** The job's committed Parquet files: those directly in its folder (cuts and the ledger are folders inside it). */
     private static List<SnapshotFile> committedJobFiles(Path jobDir) throws IOException {
-        return SnapshotFiles.committed(jobDir).stream().filter(f -> !f.path().contains("/")).toList();
+        return SnapshotFiles.committedIn(jobDir);
     }
 
     /** From where the previous cut ended (or the job's planned start) to the checkpoint's next offsets. */

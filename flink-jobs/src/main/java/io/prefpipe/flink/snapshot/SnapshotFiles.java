@@ -32,6 +32,26 @@ public final class SnapshotFiles {
                     .sorted()
                     .toList();
         }
+        return describe(snapshotDir, files);
+    }
+
+    /**
+     * The committed Parquet files directly in {@code dir}, not in its sub-folders, sorted by name, with rows, size and
+     * SHA-256. For a folder a running job writes into: its sub-folders (a ledger, cuts) change while they are read, and
+     * walking them could meet a folder just deleted.
+     */
+    public static List<SnapshotFile> committedIn(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> isCommittedDataFile(p.getFileName()))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        }
+        return describe(dir, files);
+    }
+
+    private static List<SnapshotFile> describe(Path snapshotDir, List<Path> files) throws IOException {
         List<SnapshotFile> out = new ArrayList<>(files.size());
         for (Path f : files) {
             String relative = snapshotDir.relativize(f).toString().replace('\\', '/');
