@@ -34,7 +34,6 @@ import io.prefpipe.schema.CheckpointEvent;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
