@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             SnapshotCommand.class,
             DemoCommand.class,
+            RunCommand.class,
             DashboardCommand.class,
             RsoCommand.class,
             LabelCommand.class,

@@ -49,4 +49,16 @@ class DemoCommandTest {
         assertThat(code).isNotZero();
         assertThat(err.toString()).contains("--dpo-steps");
     }
+
+    @Test
+    void parse_iterations_isOffByDefaultAndMustBePositive() {
+        DemoCommand command = new DemoCommand();
+        new CommandLine(command).parseArgs();
+        assertThat(command.iterations).isNull();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new DemoCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("--iterations", "0", "--no-dashboard")).isNotZero();
+        assertThat(err.toString()).contains("--iterations must be >= 1");
+    }
 }

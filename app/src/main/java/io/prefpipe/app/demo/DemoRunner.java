@@ -2,6 +2,7 @@ package io.prefpipe.app.demo;
 
 import io.prefpipe.app.dashboard.LiveDashboard;
 import io.prefpipe.app.eval.TrueRewardEvaluation;
+import io.prefpipe.app.loop.CheckpointPublisher;
 import io.prefpipe.app.monitor.MonitorConfig;
 
 import io.prefpipe.flink.curate.CurationJob;
@@ -10,15 +11,9 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.kafka.SourcePlan;
-import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
-import io.prefpipe.ingestion.kafka.AvroCodec;
-import io.prefpipe.ingestion.kafka.FeedbackProducer;
-import io.prefpipe.ingestion.kafka.FeedbackProducerConfig;
 import io.prefpipe.ingestion.kafka.Topics;
-import io.prefpipe.ingestion.synthetic.SyntheticFeedback;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
-import io.prefpipe.ingestion.validate.FeedbackValidator;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
 import io.prefpipe.optimizer.checkpoint.Checkpoint;
 import io.prefpipe.optimizer.checkpoint.CheckpointManifest;
@@ -36,30 +31,19 @@ import io.prefpipe.optimizer.train.TrainingConfig;
 import io.prefpipe.optimizer.train.TrainingListener;
 import io.prefpipe.optimizer.train.TrainingResult;
 import io.prefpipe.schema.CheckpointEvent;
-import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Runs the whole pipeline once: synthetic feedback → Kafka → the Flink curation job → a Parquet snapshot → a tiny
@@ -68,7 +52,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class DemoRunner {
     private static final int LOSS_WINDOW = 20;
-    private static final long JSON_SHARE_SALT = 0x4A534F4E5F534852L;
     private static final int MAX_NEW_TOKENS = 48;
     private static final DateTimeFormatter RUN_ID =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -110,7 +93,7 @@ public final class DemoRunner {
                     .setCheckpointsTopic(checkpoints).setCurationGroupId(groupId)
                     .setSnapshotsDir(options.out().resolve("snapshots"))
                     .build())) {
-                Produced produced = produce(bootstrap, feedback, feedbackJson, deadLetters, world);
+                SyntheticBacklog.Produced produced = produce(bootstrap, feedback, feedbackJson, deadLetters, world);
                 CurationReport curation = curate(bootstrap, feedback, feedbackJson, deadLetters, pairs, annotators,
                         groupId, runId,
                         dashboard == null ? CurationProgressListener.NONE : dashboard.monitor().curationListener());
@@ -162,18 +145,7 @@ public final class DemoRunner {
                 .setMetrics(metrics)
                 .setCreatedTime(Instant.now())
                 .build();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, event.getCheckpointId().getBytes(StandardCharsets.UTF_8),
-                    new AvroCodec<>(CheckpointEvent.class).encode(event))).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing checkpoint " + event.getCheckpointId(), e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish checkpoint " + event.getCheckpointId() + " to " + topic
-                    + ": " + e.getCause(), e.getCause());
-        }
+        new CheckpointPublisher(bootstrap, topic).publishOnce(event);
     }
 
     private EmbeddedKafkaBroker startBroker() {
@@ -184,64 +156,11 @@ public final class DemoRunner {
         });
     }
 
-    /** What was produced to each topic, and majority vote decided in one batch over the same events, as a baseline. */
-    private record Produced(Map<String, Long> byTopic, MajorityVoteBaseline.Result majorityVote) {
-        long events() {
-            return byTopic.values().stream().mapToLong(Long::longValue).sum();
-        }
-    }
-
-    private Produced produce(String bootstrap, String feedbackTopic, String jsonTopic, String dlqTopic,
+    private SyntheticBacklog.Produced produce(String bootstrap, String feedbackTopic, String jsonTopic, String dlqTopic,
             SyntheticWorld world) {
-        return stage("produce", "2/5 Producing synthetic feedback", () -> {
-            SyntheticFeedback feedback = new SyntheticFeedback(SyntheticFeedbackConfig.builder(options.seed())
-                    .setComparisons(options.comparisons())
-                    .setJudgements(options.judgements())
-                    .setAnnotators(options.annotators())
-                    .setRedeliveryRate(options.redeliveryRate())
-                    .setMalformedRate(options.malformedRate())
-                    .build(), world);
-            console.printf("      %d judgements on %d comparisons by %d simulated annotators (%s)%n",
-                    options.judgements(), options.comparisons(), options.annotators(), annotatorMix(feedback));
-            MajorityVoteBaseline baseline = new MajorityVoteBaseline(world, FeedbackValidator.withDefaults());
-            // Which events go as JSON is drawn from its own stream, so the events themselves stay what the seed makes.
-            Random toJson = new Random(options.seed() ^ JSON_SHARE_SALT);
-            PrefpipeJsonWriter json = new PrefpipeJsonWriter();
-            long avroSent = 0;
-            long jsonSent = 0;
-            try (FeedbackProducer producer = new FeedbackProducer(FeedbackProducerConfig.builder()
-                    .setBootstrapServers(bootstrap).setFeedbackTopic(feedbackTopic).setDeadLetterTopic(dlqTopic)
-                    .build());
-                    JsonFeedbackClient jsonClient = new JsonFeedbackClient(bootstrap, jsonTopic)) {
-                for (FeedbackEvent e : feedback) {
-                    if (toJson.nextDouble() < options.jsonShare()) {
-                        jsonClient.send(e.getComparisonId(), json.write(e));
-                        jsonSent++;
-                    } else {
-                        producer.send(e);
-                        avroSent++;
-                    }
-                    baseline.accept(e);
-                    if ((avroSent + jsonSent) % 5_000 == 0) {
-                        console.printf("      ... %d events sent%n", avroSent + jsonSent);
-                    }
-                }
-                producer.flush();
-                jsonClient.flush();
-            }
-            console.printf("      %d events produced (including redeliveries and malformed events): %d as Avro to '%s',"
-                    + " %d as JSON to '%s'%n", avroSent + jsonSent, avroSent, feedbackTopic, jsonSent, jsonTopic);
-            Map<String, Long> byTopic = new TreeMap<>(Map.of(feedbackTopic, avroSent, jsonTopic, jsonSent));
-            return new Produced(byTopic, baseline.result());
-        });
-    }
-
-    private static String annotatorMix(SyntheticFeedback feedback) {
-        Map<String, Integer> byBehaviour = new LinkedHashMap<>();
-        feedback.annotators().forEach(a -> byBehaviour.merge(a.behaviour().name().toLowerCase(), 1, Integer::sum));
-        List<String> parts = new ArrayList<>();
-        byBehaviour.forEach((k, v) -> parts.add(v + " " + k));
-        return String.join(", ", parts);
+        return stage("produce", "2/5 Producing synthetic feedback", () -> SyntheticBacklog.produce(options,
+                SyntheticFeedbackConfig.builder(options.seed()).build().start(), bootstrap, feedbackTopic, jsonTopic,
+                dlqTopic, world, console));
     }
 
     private CurationReport curate(String bootstrap, String feedback, String feedbackJson, String dlq, String pairs,
@@ -286,7 +205,7 @@ public final class DemoRunner {
         return pairs.isEmpty() ? Double.NaN : correct / pairs.size();
     }
 
-    private DemoReport train(SyntheticWorld world, PreferenceSnapshot snapshot, Produced produced,
+    private DemoReport train(SyntheticWorld world, PreferenceSnapshot snapshot, SyntheticBacklog.Produced produced,
             CurationReport curation, double labelAccuracy, String runId, Instant start) throws IOException {
         TrueRewardEvaluation eval = new TrueRewardEvaluation(world, world.heldOutPrompts(),
                 options.evalSamplesPerPrompt(), MAX_NEW_TOKENS, options.evalTemperature());
@@ -364,20 +283,30 @@ public final class DemoRunner {
             responses.add(new PromptResponse(e.prompt(), e.chosen()));
             responses.add(new PromptResponse(e.prompt(), e.rejected()));
         }
+        return warmUp(policy, responses, options, progress("warm-up", options.sftSteps()), console);
+    }
+
+    /** Supervised warm-up of {@code policy} on {@code responses}, as {@code options} say. */
+    static TrainingResult warmUp(PolicyModel policy, Set<PromptResponse> responses, DemoOptions options,
+            TrainingListener listener, PrintStream console) {
         TrainingConfig config = TrainingConfig.builder()
                 .setSteps(options.sftSteps())
                 .setBatchSize(options.batchSize())
                 .setLearningRate(options.sftLearningRate())
                 .setSeed(options.seed())
                 .build();
-        TrainingResult r = new SftTrainer(config, progress("warm-up", options.sftSteps()))
-                .train(policy, List.copyOf(responses));
+        TrainingResult r = new SftTrainer(config, listener).train(policy, List.copyOf(responses));
         console.printf("      warm-up on %d responses: NLL/token %.4f -> %.4f%n", responses.size(), head(r.losses()),
                 tail(r.losses()));
         return r;
     }
 
     private TrainingListener progress(String phase, int totalSteps) {
+        return progress(console, phase, totalSteps);
+    }
+
+    /** Prints a training phase's progress five times over its steps. */
+    static TrainingListener progress(PrintStream console, String phase, int totalSteps) {
         int every = Math.max(1, totalSteps / 5);
         return p -> {
             if (p.step() % every == 0 || p.step() == p.totalSteps()) {
@@ -387,12 +316,12 @@ public final class DemoRunner {
         };
     }
 
-    private static double head(List<Double> losses) {
+    static double head(List<Double> losses) {
         return losses.subList(0, Math.min(LOSS_WINDOW, losses.size())).stream().mapToDouble(Double::doubleValue)
                 .average().orElse(Double.NaN);
     }
 
-    private static double tail(List<Double> losses) {
+    static double tail(List<Double> losses) {
         return losses.subList(Math.max(0, losses.size() - LOSS_WINDOW), losses.size()).stream()
                 .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }

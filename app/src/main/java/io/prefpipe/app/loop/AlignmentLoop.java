@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * publication, so a restart neither publishes a checkpoint twice nor skips or repeats a snapshot.
  *
  * <p>Layout of the loop's folder: {@value LoopJournal#FILE_NAME} and one {@code iteration-NNNN/} per iteration with
- * {@code snapshot/}, {@code reward-model/} (when refreshed) and {@code checkpoint/}.
+ * {@code snapshot/}, {@code reward-model/} (when refreshed) and {@code checkpoint/} (which holds the checkpoint's
+ * folder).
  */
 public final class AlignmentLoop {
 
@@ -63,6 +64,8 @@ public final class AlignmentLoop {
         default void onWaiting(long pendingPairs, Duration sinceLast) {}
 
         default void onIterationStarted(IterationRecord record, boolean resumed) {}
+
+        default void onStepStarted(IterationRecord record, LoopStep step) {}
 
         default void onStepDone(IterationRecord record, LoopStep step, Duration took) {}
     }
@@ -107,7 +110,7 @@ public final class AlignmentLoop {
                 if (done >= iterations) {
                     return journal.iterations();
                 }
-                awaitDue(latest.map(IterationRecord::started).orElse(null));
+                awaitDue(latest.orElse(null));
                 current = IterationRecord.start(done + 1, clock.instant(),
                         latest.map(IterationRecord::checkpointId).orElse(null),
                         latest.map(IterationRecord::rewardModelDir).orElse(settings.initialRewardModel() == null
@@ -116,6 +119,7 @@ public final class AlignmentLoop {
                 listener.onIterationStarted(current, false);
             }
             for (LoopStep step = current.nextStep(); step != null; step = current.nextStep()) {
+                listener.onStepStarted(current, step);
                 Instant begun = clock.instant();
                 current = runStep(step, current, journal).done(step);
                 journal.record(current);
@@ -124,12 +128,13 @@ public final class AlignmentLoop {
         }
     }
 
-    private void awaitDue(Instant previousStart) throws IOException, InterruptedException {
+    /** Waits until the schedule says the iteration after {@code previous} (null: the first) is due. */
+    private void awaitDue(IterationRecord previous) throws IOException, InterruptedException {
         while (true) {
             long pending = steps.pendingPairs();
-            Duration since = previousStart == null ? Duration.ZERO : Duration.between(previousStart, clock.instant());
-            boolean first = previousStart == null;
-            if (first ? pending >= settings.schedule().minPairs() : settings.schedule().due(pending, since)) {
+            Duration since = previous == null ? Duration.ZERO : Duration.between(previous.started(), clock.instant());
+            if (previous == null ? pending >= settings.schedule().minPairs()
+                    : settings.schedule().due(pending, since, previous.candidates())) {
                 return;
             }
             listener.onWaiting(pending, since);
@@ -157,9 +162,9 @@ public final class AlignmentLoop {
             case OPTIMIZE: {
                 Path out = emptied(folder.resolve("checkpoint"));
                 Path reference = settings.reference() == Reference.INITIAL ? settings.initialPolicy() : parent;
-                String id = steps.optimize(it, snapshot(current), parent, reference,
+                LoopSteps.Checkpoint checkpoint = steps.optimize(it, snapshot(current), parent, reference,
                         pathOrNull(current.rewardModelDir()), out);
-                return current.withCheckpoint(id, out.toString());
+                return current.withCheckpoint(checkpoint.id(), checkpoint.dir().toString());
             }
             case EVALUATE: {
                 Path reference = settings.reference() == Reference.INITIAL ? settings.initialPolicy() : parent;
@@ -172,7 +177,7 @@ public final class AlignmentLoop {
                 return current;
             }
             case GENERATE_CANDIDATES: {
-                long published = steps.generateCandidates(it, Path.of(current.checkpointDir()),
+                long published = steps.generateCandidates(it, snapshot(current), Path.of(current.checkpointDir()),
                         pathOrNull(current.rewardModelDir()));
                 return current.withCandidates(published);
             }

@@ -15,26 +15,33 @@ public interface LoopSteps {
     /** A cut snapshot. */
     record Snapshot(String id, Path dir, long pairs) {}
 
+    /** A written policy checkpoint. */
+    record Checkpoint(String id, Path dir) {}
+
     /** Pairs curated since the previous cut (all pairs before the first): what decides whether an iteration is due. */
     long pendingPairs() throws IOException;
 
     /**
-     * Cuts the snapshot of iteration {@code iteration}: what was curated after the previous cut, exactly once. Cutting
-     * again after a crash must cut the same pairs (the cut is recorded with the snapshot, not before it).
+     * Cuts the snapshot of iteration {@code iteration} into {@code dir}: what was curated after the previous cut,
+     * exactly once. Cutting again after a crash must cut the same pairs (the cut is recorded with the snapshot, not
+     * before it).
      */
     Snapshot cutSnapshot(int iteration, Path dir) throws IOException;
 
-    /** Trains a reward model on the snapshot, starting from {@code previous} (null: from the policy), into {@code out}. */
+    /**
+     * Trains a reward model on the snapshot, starting from {@code previous} (null: from the initial policy's
+     * backbone), into {@code out}.
+     */
     void refreshRewardModel(int iteration, Snapshot snapshot, Path previous, Path out) throws IOException;
 
     /**
      * Optimizes the policy saved at {@code parent} on the snapshot against {@code reference}, writing a checkpoint
-     * into {@code out}; returns its id.
+     * somewhere inside {@code out}.
      */
-    String optimize(int iteration, Snapshot snapshot, Path parent, Path reference, Path rewardModel, Path out)
+    Checkpoint optimize(int iteration, Snapshot snapshot, Path parent, Path reference, Path rewardModel, Path out)
             throws IOException;
 
-    /** Measures the checkpoint; the names are the figures' (e.g. {@code eval/win_rate}). */
+    /** Measures the checkpoint; the names are the figures' (e.g. {@code true_reward_win_rate}). */
     Map<String, Double> evaluate(int iteration, Snapshot snapshot, Path checkpoint, Path reference, Path rewardModel)
             throws IOException;
 
@@ -44,6 +51,9 @@ public interface LoopSteps {
      */
     void publishCheckpoint(IterationRecord record) throws IOException;
 
-    /** Samples, scores, rejection-samples and publishes new comparisons for annotation; returns how many. */
-    long generateCandidates(int iteration, Path checkpoint, Path rewardModel) throws IOException;
+    /**
+     * Samples, scores, rejection-samples and publishes new comparisons for annotation, unless this iteration's were
+     * published before; returns how many the iteration published.
+     */
+    long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint, Path rewardModel) throws IOException;
 }

@@ -65,12 +65,12 @@ class AlignmentLoopTest {
         }
 
         @Override
-        public String optimize(int iteration, Snapshot snapshot, Path parent, Path reference, Path rewardModel,
+        public Checkpoint optimize(int iteration, Snapshot snapshot, Path parent, Path reference, Path rewardModel,
                 Path out) throws IOException {
             assertThat(out).doesNotExist();
             maybeCrash(iteration, "optimize<" + name(parent) + "," + name(reference), out);
-            Files.createDirectories(out);
-            return "ckpt-" + iteration;
+            Path dir = Files.createDirectories(out.resolve("ckpt-" + iteration));
+            return new Checkpoint("ckpt-" + iteration, dir);
         }
 
         @Override
@@ -89,16 +89,21 @@ class AlignmentLoopTest {
         }
 
         @Override
-        public long generateCandidates(int iteration, Path checkpoint, Path rewardModel) throws IOException {
+        public long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint, Path rewardModel)
+                throws IOException {
+            assertThat(checkpoint.getFileName()).hasToString("ckpt-" + iteration);
             maybeCrash(iteration, "generate", null);
             curated += 10;
             return 10;
         }
 
+        /** The iteration folder of a checkpoint or reward model, else the file name. */
         private static String name(Path path) {
             String file = path.getFileName().toString();
-            return file.equals("checkpoint") || file.equals("reward-model") ? path.getParent().getFileName().toString()
-                    : file;
+            if (file.startsWith("ckpt-")) {
+                return path.getParent().getParent().getFileName().toString();
+            }
+            return file.equals("reward-model") ? path.getParent().getFileName().toString() : file;
         }
     }
 
@@ -211,7 +216,8 @@ class AlignmentLoopTest {
                 null, false, AlignmentLoop.Reference.INITIAL, new LoopSchedule(100, Duration.ofMinutes(5), 5,
                         Duration.ofMinutes(1))), new FakeSteps() {
                     @Override
-                    public long generateCandidates(int iteration, Path checkpoint, Path rewardModel) {
+                    public long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint,
+                            Path rewardModel) {
                         return 0;
                     }
 

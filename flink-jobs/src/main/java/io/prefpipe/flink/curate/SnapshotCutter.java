@@ -121,6 +121,31 @@ public final class SnapshotCutter {
         }
     }
 
+    /** {@link #pending(Path)} of a local job folder. */
+    public static Counts pending(java.nio.file.Path jobDir) throws IOException {
+        return pending(new Path(jobDir.toUri()));
+    }
+
+    /**
+     * What a cut taken now would count, from the ledger alone (without waiting for the files): the newest completed
+     * checkpoint's counts minus those of the cuts taken so far; all zero when no checkpoint has completed since the
+     * previous cut. A scheduler polls this to decide when to cut.
+     *
+     * @throws IOException if the ledger or the cuts cannot be read
+     */
+    public static Counts pending(Path jobDir) throws IOException {
+        List<SnapshotManifest> previous = cuts(jobDir);
+        long lastCheckpoint = previous.isEmpty() ? -1
+                : Long.parseLong(previous.get(previous.size() - 1).properties().get(CHECKPOINT_PROPERTY));
+        Optional<CheckpointLedger.Checkpoint> latest =
+                CheckpointLedger.latest(new Path(jobDir, CheckpointLedger.FOLDER));
+        if (latest.isEmpty() || latest.get().checkpointId() <= lastCheckpoint) {
+            long open = previous.isEmpty() ? 0 : previous.get(previous.size() - 1).counts().openAtEnd();
+            return new Counts(0, 0, 0, Map.of(), Map.of(), open, open);
+        }
+        return minus(FateCounters.counts(new HashMap<>(latest.get().counts())), previous);
+    }
+
     /** {@link #cuts(Path)} of a local job folder. */
     public static List<SnapshotManifest> cuts(java.nio.file.Path jobDir) throws IOException {
         return cuts(new Path(jobDir.toUri()));
@@ -141,7 +166,7 @@ public final class SnapshotCutter {
 
     /** The job's committed Parquet files: those directly in its folder (cuts and the ledger are folders inside it). */
     private static List<SnapshotFile> committedJobFiles(Path jobDir) throws IOException {
-        return SnapshotFiles.committed(jobDir).stream().filter(f -> !f.path().contains("/")).toList();
+        return SnapshotFiles.committedIn(jobDir);
     }
 
     /** From where the previous cut ended (or the job's planned start) to the checkpoint's next offsets. */

@@ -102,6 +102,11 @@ public final class CheckpointLedger {
         }
     }
 
+    /** {@link #latest(Path)} of a local ledger folder. */
+    public static Optional<Checkpoint> latest(java.nio.file.Path ledgerDir) throws IOException {
+        return latest(new Path(ledgerDir.toUri()));
+    }
+
     /** The newest checkpoint that completed and whose entries are all there, if any. */
     public static Optional<Checkpoint> latest(Path ledgerDir) throws IOException {
         List<Path> dirs = new ArrayList<>();

@@ -39,6 +39,28 @@ public final class SnapshotFiles {
         return out;
     }
 
+    /** {@link #committedIn(Path)} of a local folder. */
+    public static List<SnapshotFile> committedIn(java.nio.file.Path dir) throws IOException {
+        return committedIn(new Path(dir.toUri()));
+    }
+
+    /**
+     * The committed Parquet files directly in {@code dir}, not in its sub-folders, sorted by name, with rows, size and
+     * SHA-256. For a folder a running job writes into: its sub-folders (a ledger, cuts) change while they are read, and
+     * walking them could meet a folder just deleted.
+     */
+    public static List<SnapshotFile> committedIn(Path dir) throws IOException {
+        List<SnapshotFile> out = new ArrayList<>();
+        for (FileStatus s : FlinkFiles.list(dir)) {
+            String name = s.getPath().getName();
+            if (!s.isDir() && !name.startsWith(".") && name.endsWith(PARQUET_SUFFIX)) {
+                out.add(describe(name, s));
+            }
+        }
+        out.sort(Comparator.comparing(SnapshotFile::path));
+        return out;
+    }
+
     private static void collect(Path dir, String prefix, List<SnapshotFile> out) throws IOException {
         for (FileStatus s : FlinkFiles.list(dir)) {
             String name = s.getPath().getName();
@@ -48,9 +70,13 @@ public final class SnapshotFiles {
             if (s.isDir()) {
                 collect(s.getPath(), prefix + name + "/", out);
             } else if (name.endsWith(PARQUET_SUFFIX)) {
-                out.add(new SnapshotFile(prefix + name, ParquetFooters.rowCount(s.getPath()), s.getLen(),
-                        FlinkFiles.sha256(s.getPath())));
+                out.add(describe(prefix + name, s));
             }
         }
+    }
+
+    private static SnapshotFile describe(String relativePath, FileStatus s) throws IOException {
+        return new SnapshotFile(relativePath, ParquetFooters.rowCount(s.getPath()), s.getLen(),
+                FlinkFiles.sha256(s.getPath()));
     }
 }

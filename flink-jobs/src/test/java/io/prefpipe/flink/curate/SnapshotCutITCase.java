@@ -61,7 +61,17 @@ class SnapshotCutITCase {
                 PacedProducer producer = new PacedProducer(KAFKA.bootstrapServers(), feedback, scenario.messages(),
                         Duration.ofMillis(2))) {
             FaultToleranceITCase.awaitEventsIn(run, scenario.messages().size() / 2);
+            // the running counts are ahead of the ledger: wait for a completed checkpoint that read something
+            Counts beforeFirst = SnapshotCutter.pending(jobDir);
+            for (long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos(); beforeFirst.eventsIn() == 0; ) {
+                assertThat(System.nanoTime()).as("waiting for a completed checkpoint").isLessThan(deadline);
+                Thread.sleep(100);
+                beforeFirst = SnapshotCutter.pending(jobDir);
+            }
+            assertThat(beforeFirst.reconciles()).as("pending %s", beforeFirst).isTrue();
             cuts.add(cutter.cut(jobDir, "first").orElseThrow());
+            assertThat(cuts.get(0).counts().pairs()).as("the cut holds at least what was pending before it")
+                    .isGreaterThanOrEqualTo(beforeFirst.pairs());
             assertThat(cuts.get(0).counts().eventsIn()).isLessThan(scenario.messages().size());
             producer.awaitAll();
             FaultToleranceITCase.awaitEventsIn(run, scenario.messages().size());
@@ -74,6 +84,10 @@ class SnapshotCutITCase {
                 Thread.sleep(300);
             }
             assertThat(cutter.cut(jobDir, "nothing-new")).as("nothing new since the last cut").isEmpty();
+            Counts pending = SnapshotCutter.pending(jobDir);
+            assertThat(pending.pairs()).as("nothing pending after the last cut").isZero();
+            assertThat(pending.eventsIn()).isZero();
+            assertThat(pending.openAtStart()).isEqualTo(cuts.get(cuts.size() - 1).counts().openAtEnd());
             run.cancel();
         }
 

@@ -59,4 +59,16 @@ class SnapshotFilesTest {
         assertThat(SnapshotFiles.committed(new org.apache.flink.core.fs.Path(
                 ForeignSchemeFileSystem.uri(folder + "-absent")))).isEmpty();
     }
+
+    @Test
+    void committedIn_listsOnlyTheFolderItself_notItsSubFolders() throws Exception {
+        TestPairs.write(dir.resolve("pairs-abc-0.parquet"), TestPairs.pairs(2));
+        TestPairs.write(dir.resolve(".pairs-abc-1.parquet.inprogress.0f1e"), TestPairs.pairs(1));
+        Files.createDirectories(dir.resolve("cuts/first"));
+        TestPairs.write(dir.resolve("cuts/first/pairs-abc-0.parquet"), TestPairs.pairs(2));
+
+        assertThat(SnapshotFiles.committedIn(dir)).extracting(SnapshotFile::path).containsExactly("pairs-abc-0.parquet");
+        assertThat(SnapshotFiles.committed(dir)).extracting(SnapshotFile::path)
+                .containsExactly("cuts/first/pairs-abc-0.parquet", "pairs-abc-0.parquet");
+    }
 }

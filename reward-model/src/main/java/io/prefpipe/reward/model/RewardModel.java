@@ -162,6 +162,10 @@ public final class RewardModel implements TrainableModel, AutoCloseable {
         try {
             model.setBlock(network);
             model.load(dir, MODEL_NAME);
+            // Loading restores the parameters and input shapes but not the input names, without which DJL cannot
+            // describe the inputs when saving; initializing keeps every loaded array and sets the names.
+            network.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, info.backbone().contextLength()),
+                    new Shape(1));
             return new RewardModel(info.backbone(), model, network, tokenizer, info);
         } catch (MalformedModelException e) {
             model.close();

@@ -98,6 +98,11 @@ class RewardModelTest {
             assertThat(loaded.score(PROBE)).containsExactly(before);
             assertThat(loaded.info()).isEqualTo(info);
             assertThat(loaded.config()).isEqualTo(TINY);
+            // a loaded model saves again (what the alignment loop does when it refreshes a reward model)
+            loaded.save(dir.resolve("again"));
+        }
+        try (RewardModel again = RewardModel.load(dir.resolve("again"))) {
+            assertThat(again.score(PROBE)).containsExactly(before);
         }
     }
 

@@ -1,0 +1,2 @@
+/** Small Kafka helpers the app's components share. */
+package io.prefpipe.app.kafka;
