@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -41,8 +44,8 @@ public final class CurateBenchCommand implements Callable<Integer> {
             + " measured (default: ${DEFAULT-VALUE}).")
     int latencyRate;
 
-    @Option(names = "--latency-seconds", defaultValue = "15", description = "How long latency is measured (default:"
-            + " ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-seconds", defaultValue = "15", description = "How long latency is measured; 0 leaves"
+            + " the latency phase out (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
     @Option(names = "--checkpoint-interval-ms", defaultValue = "1000", description = "Checkpoint interval of the"
@@ -84,6 +87,23 @@ public final class CurateBenchCommand implements Callable<Integer> {
                     p.records(), p.elapsed().toNanos() / 1e9, p.recordsPerSecond(), p.peakRssBytes() / 1e6,
                     p.peakHeapBytes() / 1e6);
         }
+        System.out.println();
+        System.out.println("CPU time by thread group (process CPU, all cores; the embedded broker runs in it)");
+        System.out.printf(Locale.ROOT, "  %-34s %12s %12s%n", "", r.rawConsumer().name(), r.curation().name());
+        Map<String, Long> raw = r.rawConsumer().cpu().byGroup();
+        Map<String, Long> job = r.curation().cpu().byGroup();
+        Set<String> groups = new LinkedHashSet<>(job.keySet());
+        groups.addAll(raw.keySet());
+        for (String g : groups) {
+            System.out.printf(Locale.ROOT, "  %-34s %10.2f s %10.2f s  %5.1f%%%n", g, raw.getOrDefault(g, 0L) / 1e9,
+                    job.getOrDefault(g, 0L) / 1e9, 100.0 * job.getOrDefault(g, 0L) / r.curation().cpu().total()
+                            .toNanos());
+        }
+        System.out.printf(Locale.ROOT, "  %-34s %10.2f s %10.2f s%n", "total", r.rawConsumer().cpu().total()
+                .toNanos() / 1e9, r.curation().cpu().total().toNanos() / 1e9);
+        System.out.printf(Locale.ROOT, "  %-34s %10.1f   %10.1f%n", "CPU-µs per judgement", r.rawConsumer()
+                .cpuMicrosPerRecord(), r.curation().cpuMicrosPerRecord());
+        System.out.println();
         var c = r.report().counts();
         System.out.printf(Locale.ROOT, "  curation: %,d in = %,d curated + %,d filtered + %,d dead-lettered (%s),"
                         + " %,d pairs; filtered by reason %s%n", c.eventsIn(), c.curatedEvents(), c.filteredTotal(),
@@ -94,6 +114,10 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 r.ratio() >= TARGET_RATIO ? "met" : "NOT met", rate, TARGET_RATE, rate >= TARGET_RATE ? "met"
                         : "NOT met");
         CurationBenchmark.Latency l = r.latency();
+        if (l == null) {
+            System.out.println("  latency not measured (--latency-seconds 0)");
+            return;
+        }
         System.out.printf(Locale.ROOT, "  event -> committed file at %,.0f judgements/s: p50 %d ms, p99 %d ms, max %d"
                 + " ms over %,d pairs%n", l.rate(), l.p50().toMillis(), l.p99().toMillis(), l.max().toMillis(),
                 l.pairs());

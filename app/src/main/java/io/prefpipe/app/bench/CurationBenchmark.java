@@ -64,7 +64,8 @@ import org.apache.parquet.io.LocalInputFile;
  * </ol>
  *
  * Peak memory is the process's resident-set high-water mark ({@code VmHWM}, reset before each phase where the kernel
- * allows) and the peak of the heap pools.
+ * allows) and the peak of the heap pools. CPU time ({@link CpuTimes}) is the process's, by group of threads: it
+ * depends far less than wall-clock time on what else runs on the machine.
  */
 public final class CurationBenchmark {
 
@@ -75,23 +76,30 @@ public final class CurationBenchmark {
      * @param partitions of the benchmark topics
      * @param parallelism of the curation job
      * @param latencyRate judgements per second in the latency phase
-     * @param latencyDuration how long the latency phase produces
+     * @param latencyDuration how long the latency phase produces; zero leaves the phase out
      * @param checkpointInterval of the latency phase's job: how often files are committed (the throughput phase keeps
      *     the job's default)
      */
     public record Options(String bootstrap, Path workDir, BenchFeedback.Config feedback, int partitions,
             int parallelism, int latencyRate, Duration latencyDuration, Duration checkpointInterval) {}
 
-    /** Records/s and memory of one phase. */
-    public record Phase(String name, long records, Duration elapsed, long peakRssBytes, long peakHeapBytes) {
+    /** Records/s, memory and CPU time of one phase. */
+    public record Phase(String name, long records, Duration elapsed, long peakRssBytes, long peakHeapBytes,
+            CpuTimes.Breakdown cpu) {
         public double recordsPerSecond() {
             return records / (elapsed.toNanos() / 1e9);
+        }
+
+        /** CPU time of the whole process (all cores, the embedded broker included) per record. */
+        public double cpuMicrosPerRecord() {
+            return cpu.total().toNanos() / 1e3 / records;
         }
     }
 
     /** Event-to-committed-file latency percentiles over {@code pairs} pairs. */
     public record Latency(long pairs, double rate, Duration p50, Duration p99, Duration max) {}
 
+    /** @param latency {@code null} when the latency phase was left out */
     public record Result(long bytesProduced, Duration produceTime, Phase rawConsumer, Phase curation,
             CurationReport report, Latency latency) {
         public double ratio() {
@@ -127,7 +135,7 @@ public final class CurationBenchmark {
             report.set(r);
             return r.eventsIn();
         });
-        Latency latency = latency();
+        Latency latency = options.latencyDuration().isZero() ? null : latency();
         return new Result(bytes, produceTime, raw, curation, report.get(), latency);
     }
 
@@ -308,12 +316,13 @@ public final class CurationBenchmark {
     private Phase measure(String name, Measured work) throws IOException, InterruptedException {
         console.printf(Locale.ROOT, "%s ...%n", name);
         resetPeaks();
+        CpuTimes cpu = CpuTimes.start();
         long start = System.nanoTime();
         long records = work.run();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        Phase phase = new Phase(name, records, elapsed, peakRss(), peakHeap());
-        console.printf(Locale.ROOT, "  %,d records in %.2f s: %,.0f records/s%n", records, elapsed.toNanos() / 1e9,
-                phase.recordsPerSecond());
+        Phase phase = new Phase(name, records, elapsed, peakRss(), peakHeap(), cpu.stop());
+        console.printf(Locale.ROOT, "  %,d records in %.2f s: %,.0f records/s, %.1f CPU-µs per record%n", records,
+                elapsed.toNanos() / 1e9, phase.recordsPerSecond(), phase.cpuMicrosPerRecord());
         return phase;
     }
 
