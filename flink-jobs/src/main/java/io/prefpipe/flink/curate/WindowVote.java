@@ -7,8 +7,9 @@ import io.prefpipe.labeling.pairwise.ShownFirst;
 import java.util.Objects;
 
 /**
- * One pairwise vote in the window the annotator model is fitted on: a {@link PairwiseVote} with its comparison id,
- * flattened so that Flink keeps it in state with its POJO serializer (public, as Flink requires) and never with Kryo.
+ * One pairwise vote on its way to the window the annotator model is fitted on: a {@link PairwiseVote} with its
+ * comparison id, flattened so that Flink sends it with its POJO serializer (public, as Flink requires) and never with
+ * Kryo.
  *
  * @param comparisonId the comparison the vote was cast in
  * @param eventId the feedback event it came from
