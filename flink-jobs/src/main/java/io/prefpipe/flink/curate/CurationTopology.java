@@ -74,14 +74,18 @@ final class CurationTopology {
 
         DataStream<FeedbackEvent> probed = probe == null ? events
                 : events.map(probe).returns(new AvroTypeInfo<>(FeedbackEvent.class)).uid("probe").name("probe");
-        SingleOutputStreamOperator<FeedbackEvent> deduplicated = probed
+        SingleOutputStreamOperator<ValidEvent> deduplicated = probed
+                .map(new EncodeValidEvents())
+                .returns(TypeInformation.of(ValidEvent.class))
+                .uid("encode-valid-events")
+                .name("encode valid events")
                 .assignTimestampsAndWatermarks(
                         EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.sourceIdleness()))
                 .uid("event-time")
                 .name("event time")
-                .keyBy(FeedbackEvent::getEventId, Types.STRING)
+                .keyBy(ValidEvent::eventId, Types.STRING)
                 .process(new DeduplicateEvents(config.dedupeTtl()))
-                .returns(new AvroTypeInfo<>(FeedbackEvent.class))
+                .returns(TypeInformation.of(ValidEvent.class))
                 .uid("dedupe")
                 .name("dedupe by event id");
 
@@ -118,7 +122,7 @@ final class CurationTopology {
         BroadcastStream<AnnotatorModelUpdate> latestModel = modelStream.broadcast(CurateComparisons.MODEL);
 
         DataStream<PreferencePair> pairs = deduplicated
-                .keyBy(FeedbackEvent::getComparisonId, Types.STRING)
+                .keyBy(ValidEvent::comparisonId, Types.STRING)
                 .connect(latestModel)
                 .process(new CurateComparisons(config.aggregator(), config.emitAfterVotes(),
                         config.comparisonWindow(), config.closedComparisonTtl(), config.ambiguityThreshold()))

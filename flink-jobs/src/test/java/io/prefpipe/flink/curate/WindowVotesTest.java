@@ -26,7 +26,9 @@ class WindowVotesTest {
 
     private static List<WindowVote> votes(FeedbackEvent event) {
         List<WindowVote> out = new ArrayList<>();
-        new WindowVotes().flatMap(event, new Collector<>() {
+        ValidEvent valid = new ValidEvent(event.getEventId(), event.getComparisonId(),
+                event.getEventTime().toEpochMilli(), 0, new byte[0], WindowVotes.of(event));
+        new WindowVotes().flatMap(valid, new Collector<>() {
             @Override
             public void collect(WindowVote v) {
                 out.add(v);

@@ -1,0 +1,61 @@
+package io.prefpipe.flink.curate;
+
+import static io.prefpipe.flink.curate.TestEvents.T0;
+import static io.prefpipe.flink.curate.TestEvents.abc;
+import static io.prefpipe.flink.curate.TestEvents.ranking;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prefpipe.ingestion.kafka.AvroCodec;
+import io.prefpipe.ingestion.validate.ContentFingerprint;
+import io.prefpipe.schema.FeedbackEvent;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class EncodeValidEventsTest {
+
+    private static ValidEvent encode(FeedbackEvent event) {
+        EncodeValidEvents encode = new EncodeValidEvents();
+        encode.open(null);
+        return encode.map(event);
+    }
+
+    @Test
+    void map_carriesIdsTimeFingerprintVotesAndTheEventAsAvro() throws Exception {
+        FeedbackEvent event = ranking("e1", "c9", "Rank", abc(), List.of("c", "a", "b"), T0.plusMillis(7));
+
+        ValidEvent valid = encode(event);
+
+        assertThat(valid.eventId()).isEqualTo("e1");
+        assertThat(valid.comparisonId()).isEqualTo("c9");
+        assertThat(valid.eventTimeMillis()).isEqualTo(T0.toEpochMilli() + 7);
+        assertThat(valid.fingerprint()).isEqualTo(ContentFingerprint.of(event));
+        assertThat(valid.votes()).containsExactlyInAnyOrder(WindowVotes.of(event));
+        assertThat(valid.votes()).hasSize(3);
+        assertThat(new AvroCodec<>(FeedbackEvent.class).decode(valid.avro())).isEqualTo(event);
+    }
+
+    @Test
+    void serializer_isAPojoSerializerWithoutKryo_andRoundTrips() throws Exception {
+        TypeInformation<ValidEvent> type = TypeInformation.of(ValidEvent.class);
+        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+        SerializerConfigImpl noKryo = new SerializerConfigImpl();
+        noKryo.setGenericTypes(false);
+        // throws if any field of ValidEvent, at any depth, needed Kryo
+        TypeSerializer<ValidEvent> serializer = type.createSerializer(noKryo);
+        ValidEvent valid = encode(ranking("e1", "c9", "Rank", abc(), List.of("c", "a", "b"), T0));
+
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(valid, out);
+        ValidEvent read = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertThat(read).usingRecursiveComparison().isEqualTo(valid);
+        assertThat(read.avro()).isEqualTo(valid.avro());
+        assertThat(read.votes()).containsExactly(valid.votes());
+    }
+}
