@@ -21,7 +21,6 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -111,7 +110,7 @@ final class CurateComparisons
                 new ListStateDescriptor<>("events", TypeInformation.of(ValidEvent.class)));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         ValueStateDescriptor<Boolean> closedDescriptor = new ValueStateDescriptor<>("closed", Types.BOOLEAN);
-        closedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(closedTtl).build());
+        closedDescriptor.enableTimeToLive(ExpiringMarks.ttl(closedTtl));
         closed = getRuntimeContext().getState(closedDescriptor);
         decidesWithModel = Aggregators.decidesWithModel(aggregatorName);
         codec = new AvroCodec<>(FeedbackEvent.class);

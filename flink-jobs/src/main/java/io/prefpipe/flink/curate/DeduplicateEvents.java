@@ -9,7 +9,6 @@ import io.prefpipe.schema.DeadLetter;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -57,7 +56,7 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, ValidEvent, V
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("content-fingerprint", Types.LONG);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        descriptor.enableTimeToLive(ExpiringMarks.ttl(ttl));
         fingerprint = getRuntimeContext().getState(descriptor);
     }
 
