@@ -103,6 +103,10 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 .toNanos() / 1e9, r.curation().cpu().total().toNanos() / 1e9);
         System.out.printf(Locale.ROOT, "  %-34s %10.1f   %10.1f%n", "CPU-µs per judgement", r.rawConsumer()
                 .cpuMicrosPerRecord(), r.curation().cpuMicrosPerRecord());
+        StringBuilder others = new StringBuilder();
+        r.curation().cpu().topOthers().forEach((name, nanos) -> others.append(String.format(Locale.ROOT,
+                "%s%s %.2f s", others.length() == 0 ? "" : ", ", name, nanos / 1e9)));
+        System.out.println("  busiest other threads (curation job): " + others);
         System.out.println();
         var c = r.report().counts();
         System.out.printf(Locale.ROOT, "  curation: %,d in = %,d curated + %,d filtered + %,d dead-lettered (%s),"
