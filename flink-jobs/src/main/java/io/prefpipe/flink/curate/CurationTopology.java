@@ -64,21 +64,18 @@ final class CurationTopology {
         // No operator keeps or changes a record it has emitted or received (buffered events come fresh off the
         // network), so chained operators may pass records on without Flink copying each one first.
         env.getConfig().enableObjectReuse();
-        SingleOutputStreamOperator<FeedbackEvent> events = env
+        SingleOutputStreamOperator<ValidEvent> events = env
                 .fromSource(source(config, plan), WatermarkStrategy.noWatermarks(), "feedback source")
                 .uid("feedback-source")
                 .process(new DecodeAndValidate(config.validationLimits(), config.feedbackJsonTopic()))
-                .returns(new AvroTypeInfo<>(FeedbackEvent.class))
+                .returns(TypeInformation.of(ValidEvent.class))
                 .uid("decode-validate")
                 .name("decode and validate");
 
-        DataStream<FeedbackEvent> probed = probe == null ? events
-                : events.map(probe).returns(new AvroTypeInfo<>(FeedbackEvent.class)).uid("probe").name("probe");
+        DataStream<ValidEvent> probed = probe == null ? events
+                : events.map(new ProbeValidEvents(probe)).returns(TypeInformation.of(ValidEvent.class))
+                        .uid("probe").name("probe");
         SingleOutputStreamOperator<ValidEvent> deduplicated = probed
-                .map(new EncodeValidEvents())
-                .returns(TypeInformation.of(ValidEvent.class))
-                .uid("encode-valid-events")
-                .name("encode valid events")
                 .assignTimestampsAndWatermarks(
                         EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.sourceIdleness()))
                 .uid("event-time")

@@ -27,8 +27,8 @@ import org.apache.flink.util.Collector;
  * The mark expires after the TTL so state does not grow without bound; a redelivery later than that is not recognised
  * here. The fingerprint was taken when the event was decoded ({@link ValidEvent#fingerprint()}).
  *
- * <p>A conflicting event's dead letter holds the event's canonical Avro encoding ({@link ValidEvent#avro()}), not the
- * bytes as received (from the JSON topic they were JSON), and has no source position.
+ * <p>A conflicting event's dead letter holds the event's Avro encoding ({@link ValidEvent#avro()}: the message itself
+ * when it came as Avro, the parsed event's encoding when it came as JSON), and has no source position.
  */
 final class DeduplicateEvents extends KeyedProcessFunction<String, ValidEvent, ValidEvent>
         implements CheckpointedFunction {

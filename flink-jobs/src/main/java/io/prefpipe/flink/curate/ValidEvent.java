@@ -1,5 +1,6 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.ingestion.validate.ContentFingerprint;
 import io.prefpipe.schema.FeedbackEvent;
 import java.util.Objects;
 
@@ -28,5 +29,13 @@ public record ValidEvent(String eventId, String comparisonId, long eventTimeMill
         Objects.requireNonNull(comparisonId, "comparisonId");
         Objects.requireNonNull(avro, "avro");
         Objects.requireNonNull(votes, "votes");
+    }
+
+    /**
+     * The valid event {@code event}, whose Avro encoding is {@code avro}: its fingerprint and votes are computed here.
+     */
+    static ValidEvent of(FeedbackEvent event, byte[] avro) {
+        return new ValidEvent(event.getEventId(), event.getComparisonId(), event.getEventTime().toEpochMilli(),
+                ContentFingerprint.of(event), avro, WindowVotes.of(event));
     }
 }

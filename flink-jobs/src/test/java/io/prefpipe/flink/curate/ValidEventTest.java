@@ -17,16 +17,14 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-class EncodeValidEventsTest {
+class ValidEventTest {
 
     private static ValidEvent encode(FeedbackEvent event) {
-        EncodeValidEvents encode = new EncodeValidEvents();
-        encode.open(null);
-        return encode.map(event);
+        return ValidEvent.of(event, new AvroCodec<>(FeedbackEvent.class).encode(event));
     }
 
     @Test
-    void map_carriesIdsTimeFingerprintVotesAndTheEventAsAvro() throws Exception {
+    void of_carriesIdsTimeFingerprintVotesAndTheEventAsAvro() throws Exception {
         FeedbackEvent event = ranking("e1", "c9", "Rank", abc(), List.of("c", "a", "b"), T0.plusMillis(7));
 
         ValidEvent valid = encode(event);
