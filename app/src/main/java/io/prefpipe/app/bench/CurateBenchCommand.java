@@ -53,6 +53,11 @@ public final class CurateBenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     long checkpointMillis;
 
+    @Option(names = "--warmup-judgements", defaultValue = "200000", description = "Judgements of a separate topic"
+            + " that the raw consumer and a curation job go through, unmeasured, before the measured phases, so that"
+            + " the JIT compiler has compiled the hot code; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
+    long warmupJudgements;
+
     @Option(names = "--bootstrap", description = "A Kafka broker to use instead of an embedded one.")
     String bootstrap;
 
@@ -63,12 +68,14 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 ? EmbeddedKafkaBroker.builder().setBaseDirectory(work.resolve("broker")).build().start()
                 : null) {
             String servers = broker == null ? bootstrap : broker.bootstrapServers();
-            System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d, %d cores%n",
-                    servers, broker == null ? "" : " (embedded)", judgements, partitions, parallelism,
-                    Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d, %d cores,"
+                    + " %s%n", servers, broker == null ? "" : " (embedded)", judgements, partitions, parallelism,
+                    Runtime.getRuntime().availableProcessors(), warmupJudgements == 0 ? "cold JVM (no warm-up)"
+                            : String.format(Locale.ROOT, "JVM warmed up on %,d other judgements", warmupJudgements));
             CurationBenchmark.Result r = new CurationBenchmark(new CurationBenchmark.Options(servers,
                     work.resolve("snapshots"), BenchFeedback.Config.standard(judgements), partitions, parallelism,
-                    latencyRate, Duration.ofSeconds(latencySeconds), Duration.ofMillis(checkpointMillis)),
+                    latencyRate, Duration.ofSeconds(latencySeconds), Duration.ofMillis(checkpointMillis),
+                    warmupJudgements),
                     System.out).run();
             print(r);
             return 0;

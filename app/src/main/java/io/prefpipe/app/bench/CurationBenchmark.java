@@ -51,6 +51,8 @@ import org.apache.parquet.io.LocalInputFile;
  * Curation throughput against the raw consumer, in one run on one broker:
  *
  * <ol>
+ *   <li>unless told not to, warms the JVM up: the raw consumer and a curation job go through judgements of another
+ *       topic first, unmeasured;
  *   <li>writes {@link BenchFeedback} judgements as Avro to a topic;
  *   <li><b>raw consumer</b>: one {@link KafkaConsumer} reads the whole topic and decodes every value into a {@link
  *       FeedbackEvent}: the least any consumer of this topic must do;
@@ -79,9 +81,12 @@ public final class CurationBenchmark {
      * @param latencyDuration how long the latency phase produces; zero leaves the phase out
      * @param checkpointInterval of the latency phase's job: how often files are committed (the throughput phase keeps
      *     the job's default)
+     * @param warmupJudgements judgements of a separate topic that both the raw consumer and a curation job go through
+     *     before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM
      */
     public record Options(String bootstrap, Path workDir, BenchFeedback.Config feedback, int partitions,
-            int parallelism, int latencyRate, Duration latencyDuration, Duration checkpointInterval) {}
+            int parallelism, int latencyRate, Duration latencyDuration, Duration checkpointInterval,
+            long warmupJudgements) {}
 
     /** Records/s, memory and CPU time of one phase. */
     public record Phase(String name, long records, Duration elapsed, long peakRssBytes, long peakHeapBytes,
@@ -116,6 +121,9 @@ public final class CurationBenchmark {
     }
 
     public Result run() throws IOException, InterruptedException {
+        if (options.warmupJudgements() > 0) {
+            warmUp();
+        }
         String topic = "bench.feedback";
         Topics.ensure(options.bootstrap(), List.of(topic), options.partitions(), (short) 1);
         long start = System.nanoTime();
@@ -137,6 +145,25 @@ public final class CurationBenchmark {
         });
         Latency latency = options.latencyDuration().isZero() ? null : latency();
         return new Result(bytes, produceTime, raw, curation, report.get(), latency);
+    }
+
+    /**
+     * Runs the raw consumer and a curation job over judgements of their own, unmeasured: a JVM spends tens of CPU
+     * seconds compiling Flink's, Kafka's and Parquet's hot code, which a long-running job pays once at its start.
+     */
+    private void warmUp() throws IOException, InterruptedException {
+        String topic = "bench.warmup";
+        Topics.ensure(options.bootstrap(), List.of(topic), options.partitions(), (short) 1);
+        BenchFeedback.Config c = options.feedback();
+        long n = options.warmupJudgements();
+        long start = System.nanoTime();
+        produce(topic, new BenchFeedback(new BenchFeedback.Config(n, c.promptBytes(), c.responseBytes(), c.minVotes(),
+                c.maxVotes(), c.annotators(), c.seed() + 2), Instant.parse("2025-06-01T00:00:00Z")), 0, true);
+        consumeAndDecode(topic, n);
+        CurationJob.run(jobConfig(topic, "warmup", true, CurationJobOptions.CHECKPOINT_INTERVAL.defaultValue()),
+                CurationProgressListener.NONE);
+        console.printf(Locale.ROOT, "warm-up: %,d judgements produced, consumed and curated in %.1f s%n", n,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.prefpipe.flink.curate;
 import io.prefpipe.ingestion.validate.ContentFingerprint;
 import io.prefpipe.schema.FeedbackEvent;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A valid feedback event on its way from decoding to curation: what deduplication and the annotator model need, read
@@ -13,7 +14,7 @@ import java.util.Objects;
  * an encoding and a decoding of every text each time, and waits as one array instead of a graph of objects; events
  * that arrive after their comparison was decided are counted without ever being decoded again.
  *
- * <p>A record, so Flink serializes it with its POJO serializer (public, as Flink requires) and never with Kryo.
+ * <p>Flink serializes it with {@link ValidEventSerializer}, never with Kryo.
  *
  * @param eventId the event's id
  * @param comparisonId the event's comparison id
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param avro the event's Avro encoding
  * @param votes the pairwise votes the event casts for the annotator model ({@link WindowVotes#of})
  */
+@TypeInfo(ValidEventSerializer.Factory.class)
 public record ValidEvent(String eventId, String comparisonId, long eventTimeMillis, long fingerprint, byte[] avro,
         WindowVote[] votes) {
     public ValidEvent {

@@ -12,7 +12,7 @@ import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -39,21 +39,33 @@ class ValidEventTest {
     }
 
     @Test
-    void serializer_isAPojoSerializerWithoutKryo_andRoundTrips() throws Exception {
-        TypeInformation<ValidEvent> type = TypeInformation.of(ValidEvent.class);
-        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+    void serializer_isTheHandWrittenOne_needsNoKryo_andRoundTrips() throws Exception {
         SerializerConfigImpl noKryo = new SerializerConfigImpl();
         noKryo.setGenericTypes(false);
-        // throws if any field of ValidEvent, at any depth, needed Kryo
-        TypeSerializer<ValidEvent> serializer = type.createSerializer(noKryo);
+        TypeSerializer<ValidEvent> serializer = TypeInformation.of(ValidEvent.class).createSerializer(noKryo);
+        assertThat(serializer).isInstanceOf(ValidEventSerializer.class);
         ValidEvent valid = encode(ranking("e1", "c9", "Rank", abc(), List.of("c", "a", "b"), T0));
 
         DataOutputSerializer out = new DataOutputSerializer(256);
         serializer.serialize(valid, out);
-        ValidEvent read = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        ValidEvent read = serializer.deserialize(in);
 
+        assertThat(in.available()).isZero();
         assertThat(read).usingRecursiveComparison().isEqualTo(valid);
         assertThat(read.avro()).isEqualTo(valid.avro());
         assertThat(read.votes()).containsExactly(valid.votes());
+    }
+
+    @Test
+    void serializerSnapshot_restoresTheSameSerializer() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, ValidEventSerializer.INSTANCE.snapshotConfiguration());
+        TypeSerializerSnapshot<ValidEvent> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+
+        assertThat(read.restoreSerializer()).isSameAs(ValidEventSerializer.INSTANCE);
+        assertThat(ValidEventSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(read)
+                .isCompatibleAsIs()).isTrue();
     }
 }
