@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -41,14 +44,19 @@ public final class CurateBenchCommand implements Callable<Integer> {
             + " measured (default: ${DEFAULT-VALUE}).")
     int latencyRate;
 
-    @Option(names = "--latency-seconds", defaultValue = "15", description = "How long latency is measured (default:"
-            + " ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-seconds", defaultValue = "15", description = "How long latency is measured; 0 leaves"
+            + " the latency phase out (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
     @Option(names = "--checkpoint-interval-ms", defaultValue = "1000", description = "Checkpoint interval of the"
             + " latency phase's job, which commits files at checkpoints; the throughput phase keeps the job's default"
             + " (default: ${DEFAULT-VALUE}).")
     long checkpointMillis;
+
+    @Option(names = "--warmup-judgements", defaultValue = "200000", description = "Judgements of a separate topic"
+            + " that the raw consumer and a curation job go through, unmeasured, before the measured phases, so that"
+            + " the JIT compiler has compiled the hot code; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
+    long warmupJudgements;
 
     @Option(names = "--bootstrap", description = "A Kafka broker to use instead of an embedded one.")
     String bootstrap;
@@ -60,12 +68,14 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 ? EmbeddedKafkaBroker.builder().setBaseDirectory(work.resolve("broker")).build().start()
                 : null) {
             String servers = broker == null ? bootstrap : broker.bootstrapServers();
-            System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d, %d cores%n",
-                    servers, broker == null ? "" : " (embedded)", judgements, partitions, parallelism,
-                    Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d, %d cores,"
+                    + " %s%n", servers, broker == null ? "" : " (embedded)", judgements, partitions, parallelism,
+                    Runtime.getRuntime().availableProcessors(), warmupJudgements == 0 ? "cold JVM (no warm-up)"
+                            : String.format(Locale.ROOT, "JVM warmed up on %,d other judgements", warmupJudgements));
             CurationBenchmark.Result r = new CurationBenchmark(new CurationBenchmark.Options(servers,
                     work.resolve("snapshots"), BenchFeedback.Config.standard(judgements), partitions, parallelism,
-                    latencyRate, Duration.ofSeconds(latencySeconds), Duration.ofMillis(checkpointMillis)),
+                    latencyRate, Duration.ofSeconds(latencySeconds), Duration.ofMillis(checkpointMillis),
+                    warmupJudgements),
                     System.out).run();
             print(r);
             return 0;
@@ -84,6 +94,27 @@ public final class CurateBenchCommand implements Callable<Integer> {
                     p.records(), p.elapsed().toNanos() / 1e9, p.recordsPerSecond(), p.peakRssBytes() / 1e6,
                     p.peakHeapBytes() / 1e6);
         }
+        System.out.println();
+        System.out.println("CPU time by thread group (process CPU, all cores; the embedded broker runs in it)");
+        System.out.printf(Locale.ROOT, "  %-34s %12s %12s%n", "", r.rawConsumer().name(), r.curation().name());
+        Map<String, Long> raw = r.rawConsumer().cpu().byGroup();
+        Map<String, Long> job = r.curation().cpu().byGroup();
+        Set<String> groups = new LinkedHashSet<>(job.keySet());
+        groups.addAll(raw.keySet());
+        for (String g : groups) {
+            System.out.printf(Locale.ROOT, "  %-34s %10.2f s %10.2f s  %5.1f%%%n", g, raw.getOrDefault(g, 0L) / 1e9,
+                    job.getOrDefault(g, 0L) / 1e9, 100.0 * job.getOrDefault(g, 0L) / r.curation().cpu().total()
+                            .toNanos());
+        }
+        System.out.printf(Locale.ROOT, "  %-34s %10.2f s %10.2f s%n", "total", r.rawConsumer().cpu().total()
+                .toNanos() / 1e9, r.curation().cpu().total().toNanos() / 1e9);
+        System.out.printf(Locale.ROOT, "  %-34s %10.1f   %10.1f%n", "CPU-µs per judgement", r.rawConsumer()
+                .cpuMicrosPerRecord(), r.curation().cpuMicrosPerRecord());
+        StringBuilder others = new StringBuilder();
+        r.curation().cpu().topOthers().forEach((name, nanos) -> others.append(String.format(Locale.ROOT,
+                "%s%s %.2f s", others.length() == 0 ? "" : ", ", name, nanos / 1e9)));
+        System.out.println("  busiest other threads (curation job): " + others);
+        System.out.println();
         var c = r.report().counts();
         System.out.printf(Locale.ROOT, "  curation: %,d in = %,d curated + %,d filtered + %,d dead-lettered (%s),"
                         + " %,d pairs; filtered by reason %s%n", c.eventsIn(), c.curatedEvents(), c.filteredTotal(),
@@ -94,6 +125,10 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 r.ratio() >= TARGET_RATIO ? "met" : "NOT met", rate, TARGET_RATE, rate >= TARGET_RATE ? "met"
                         : "NOT met");
         CurationBenchmark.Latency l = r.latency();
+        if (l == null) {
+            System.out.println("  latency not measured (--latency-seconds 0)");
+            return;
+        }
         System.out.printf(Locale.ROOT, "  event -> committed file at %,.0f judgements/s: p50 %d ms, p99 %d ms, max %d"
                 + " ms over %,d pairs%n", l.rate(), l.p50().toMillis(), l.p99().toMillis(), l.max().toMillis(),
                 l.pairs());

@@ -51,6 +51,8 @@ import org.apache.parquet.io.LocalInputFile;
  * Curation throughput against the raw consumer, in one run on one broker:
  *
  * <ol>
+ *   <li>unless told not to, warms the JVM up: the raw consumer and a curation job go through judgements of another
+ *       topic first, unmeasured;
  *   <li>writes {@link BenchFeedback} judgements as Avro to a topic;
  *   <li><b>raw consumer</b>: one {@link KafkaConsumer} reads the whole topic and decodes every value into a {@link
  *       FeedbackEvent}: the least any consumer of this topic must do;
@@ -64,7 +66,8 @@ import org.apache.parquet.io.LocalInputFile;
  * </ol>
  *
  * Peak memory is the process's resident-set high-water mark ({@code VmHWM}, reset before each phase where the kernel
- * allows) and the peak of the heap pools.
+ * allows) and the peak of the heap pools. CPU time ({@link CpuTimes}) is the process's, by group of threads: it
+ * depends far less than wall-clock time on what else runs on the machine.
  */
 public final class CurationBenchmark {
 
@@ -75,23 +78,33 @@ public final class CurationBenchmark {
      * @param partitions of the benchmark topics
      * @param parallelism of the curation job
      * @param latencyRate judgements per second in the latency phase
-     * @param latencyDuration how long the latency phase produces
+     * @param latencyDuration how long the latency phase produces; zero leaves the phase out
      * @param checkpointInterval of the latency phase's job: how often files are committed (the throughput phase keeps
      *     the job's default)
+     * @param warmupJudgements judgements of a separate topic that both the raw consumer and a curation job go through
+     *     before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM
      */
     public record Options(String bootstrap, Path workDir, BenchFeedback.Config feedback, int partitions,
-            int parallelism, int latencyRate, Duration latencyDuration, Duration checkpointInterval) {}
+            int parallelism, int latencyRate, Duration latencyDuration, Duration checkpointInterval,
+            long warmupJudgements) {}
 
-    /** Records/s and memory of one phase. */
-    public record Phase(String name, long records, Duration elapsed, long peakRssBytes, long peakHeapBytes) {
+    /** Records/s, memory and CPU time of one phase. */
+    public record Phase(String name, long records, Duration elapsed, long peakRssBytes, long peakHeapBytes,
+            CpuTimes.Breakdown cpu) {
         public double recordsPerSecond() {
             return records / (elapsed.toNanos() / 1e9);
+        }
+
+        /** CPU time of the whole process (all cores, the embedded broker included) per record. */
+        public double cpuMicrosPerRecord() {
+            return cpu.total().toNanos() / 1e3 / records;
         }
     }
 
     /** Event-to-committed-file latency percentiles over {@code pairs} pairs. */
     public record Latency(long pairs, double rate, Duration p50, Duration p99, Duration max) {}
 
+    /** @param latency {@code null} when the latency phase was left out */
     public record Result(long bytesProduced, Duration produceTime, Phase rawConsumer, Phase curation,
             CurationReport report, Latency latency) {
         public double ratio() {
@@ -108,6 +121,9 @@ public final class CurationBenchmark {
     }
 
     public Result run() throws IOException, InterruptedException {
+        if (options.warmupJudgements() > 0) {
+            warmUp();
+        }
         String topic = "bench.feedback";
         Topics.ensure(options.bootstrap(), List.of(topic), options.partitions(), (short) 1);
         long start = System.nanoTime();
@@ -127,8 +143,27 @@ public final class CurationBenchmark {
             report.set(r);
             return r.eventsIn();
         });
-        Latency latency = latency();
+        Latency latency = options.latencyDuration().isZero() ? null : latency();
         return new Result(bytes, produceTime, raw, curation, report.get(), latency);
+    }
+
+    /**
+     * Runs the raw consumer and a curation job over judgements of their own, unmeasured: a JVM spends tens of CPU
+     * seconds compiling Flink's, Kafka's and Parquet's hot code, which a long-running job pays once at its start.
+     */
+    private void warmUp() throws IOException, InterruptedException {
+        String topic = "bench.warmup";
+        Topics.ensure(options.bootstrap(), List.of(topic), options.partitions(), (short) 1);
+        BenchFeedback.Config c = options.feedback();
+        long n = options.warmupJudgements();
+        long start = System.nanoTime();
+        produce(topic, new BenchFeedback(new BenchFeedback.Config(n, c.promptBytes(), c.responseBytes(), c.minVotes(),
+                c.maxVotes(), c.annotators(), c.seed() + 2), Instant.parse("2025-06-01T00:00:00Z")), 0, true);
+        consumeAndDecode(topic, n);
+        CurationJob.run(jobConfig(topic, "warmup", true, CurationJobOptions.CHECKPOINT_INTERVAL.defaultValue()),
+                CurationProgressListener.NONE);
+        console.printf(Locale.ROOT, "warm-up: %,d judgements produced, consumed and curated in %.1f s%n", n,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /**
@@ -308,12 +343,13 @@ public final class CurationBenchmark {
     private Phase measure(String name, Measured work) throws IOException, InterruptedException {
         console.printf(Locale.ROOT, "%s ...%n", name);
         resetPeaks();
+        CpuTimes cpu = CpuTimes.start();
         long start = System.nanoTime();
         long records = work.run();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        Phase phase = new Phase(name, records, elapsed, peakRss(), peakHeap());
-        console.printf(Locale.ROOT, "  %,d records in %.2f s: %,.0f records/s%n", records, elapsed.toNanos() / 1e9,
-                phase.recordsPerSecond());
+        Phase phase = new Phase(name, records, elapsed, peakRss(), peakHeap(), cpu.stop());
+        console.printf(Locale.ROOT, "  %,d records in %.2f s: %,.0f records/s, %.1f CPU-µs per record%n", records,
+                elapsed.toNanos() / 1e9, phase.recordsPerSecond(), phase.cpuMicrosPerRecord());
         return phase;
     }
 

@@ -1,5 +1,6 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.validate.FeedbackMapping;
 import io.prefpipe.labeling.curate.ComparisonCurator;
 import io.prefpipe.labeling.curate.CuratedPair;
@@ -21,12 +22,10 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -52,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * that the final model, fitted on all the votes, decides them.
  */
 final class CurateComparisons
-        extends KeyedBroadcastProcessFunction<String, FeedbackEvent, AnnotatorModelUpdate, PreferencePair>
+        extends KeyedBroadcastProcessFunction<String, ValidEvent, AnnotatorModelUpdate, PreferencePair>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(CurateComparisons.class);
@@ -61,8 +60,8 @@ final class CurateComparisons
     static final MapStateDescriptor<String, AnnotatorModelUpdate> MODEL = new MapStateDescriptor<>("annotator-model",
             Types.STRING, TypeInformation.of(AnnotatorModelUpdate.class));
     private static final String LATEST = "latest";
-    private static final Comparator<FeedbackEvent> IN_EVENT_TIME_ORDER =
-            Comparator.comparing(FeedbackEvent::getEventTime).thenComparing(FeedbackEvent::getEventId);
+    private static final Comparator<ValidEvent> IN_EVENT_TIME_ORDER =
+            Comparator.comparingLong(ValidEvent::eventTimeMillis).thenComparing(ValidEvent::eventId);
 
     private final String aggregatorName;
     private final int emitAfterVotes;
@@ -70,10 +69,12 @@ final class CurateComparisons
     private final Duration closedTtl;
     private final double ambiguityThreshold;
 
-    private transient ListState<FeedbackEvent> buffered;
+    /** The comparison's events so far, still encoded: decoded only when the comparison is decided. */
+    private transient ListState<ValidEvent> buffered;
     private transient ValueState<Long> deadline;
     private transient ValueState<Boolean> closed;
     private transient FateCounters fates;
+    private transient AvroCodec<FeedbackEvent> codec;
     private transient boolean decidesWithModel;
     /** Built from the broadcast state when its model version changes; never checkpointed. */
     private transient Decider decider;
@@ -109,12 +110,13 @@ final class CurateComparisons
     @Override
     public void open(OpenContext openContext) {
         buffered = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("events", new AvroTypeInfo<>(FeedbackEvent.class)));
+                new ListStateDescriptor<>("events", TypeInformation.of(ValidEvent.class)));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         ValueStateDescriptor<Boolean> closedDescriptor = new ValueStateDescriptor<>("closed", Types.BOOLEAN);
-        closedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(closedTtl).build());
+        closedDescriptor.enableTimeToLive(ExpiringMarks.ttl(closedTtl));
         closed = getRuntimeContext().getState(closedDescriptor);
         decidesWithModel = Aggregators.decidesWithModel(aggregatorName);
+        codec = new AvroCodec<>(FeedbackEvent.class);
     }
 
     @Override
@@ -128,17 +130,17 @@ final class CurateComparisons
     }
 
     @Override
-    public void processElement(FeedbackEvent event, ReadOnlyContext ctx, Collector<PreferencePair> out)
+    public void processElement(ValidEvent event, ReadOnlyContext ctx, Collector<PreferencePair> out)
             throws Exception {
         if (closed.value() != null) {
             fates.filtered(FilterReason.LATE);
             return;
         }
-        List<FeedbackEvent> events = new ArrayList<>();
-        for (FeedbackEvent e : buffered.get()) {
+        List<ValidEvent> events = new ArrayList<>();
+        for (ValidEvent e : buffered.get()) {
             // Upstream dedupe forgets ids after its TTL; a comparison open longer than that must not count an event
             // twice, or the curator (which keys by event id) would lose one from the accounting.
-            if (e.getEventId().equals(event.getEventId())) {
+            if (e.eventId().equals(event.eventId())) {
                 fates.filtered(FilterReason.DUPLICATE);
                 return;
             }
@@ -165,22 +167,26 @@ final class CurateComparisons
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
             return;
         }
-        List<FeedbackEvent> events = new ArrayList<>();
+        List<ValidEvent> events = new ArrayList<>();
         buffered.get().forEach(events::add);
         emit(events, ctx.getBroadcastState(MODEL).get(LATEST), out);
     }
 
-    private void emit(List<FeedbackEvent> events, AnnotatorModelUpdate latest, Collector<PreferencePair> out)
+    private void emit(List<ValidEvent> waiting, AnnotatorModelUpdate latest, Collector<PreferencePair> out)
             throws Exception {
         // The curator's result depends on the order of the events (the first one's content is the comparison's, a
         // posterior is a product taken in order, source ids are listed in order), and the order they arrived in
         // differs with parallelism: a comparison's events reach this task from several dedupe subtasks. Event time,
         // then event id, is the same at any parallelism.
-        events.sort(IN_EVENT_TIME_ORDER);
+        waiting.sort(IN_EVENT_TIME_ORDER);
         Decider d = decider(latest);
-        List<ComparisonCurator.Observed> observed = new ArrayList<>(events.size());
+        List<FeedbackEvent> events = new ArrayList<>(waiting.size());
+        List<ComparisonCurator.Observed> observed = new ArrayList<>(waiting.size());
         Map<String, FeedbackEvent> byId = new HashMap<>();
-        for (FeedbackEvent e : events) {
+        for (ValidEvent v : waiting) {
+            // these bytes were encoded by EncodeValidEvents from a valid event; they cannot fail to decode
+            FeedbackEvent e = codec.decode(v.avro());
+            events.add(e);
             observed.add(FeedbackMapping.toObserved(e));
             byId.put(e.getEventId(), e);
         }

@@ -29,12 +29,14 @@ import org.apache.flink.util.OutputTag;
 /**
  * Decodes each message as a {@link FeedbackEvent}, from prefpipe's JSON form ({@link PrefpipeJsonParser}) when it
  * comes from the JSON topic and from Avro binary otherwise, and validates it. Both forms pass the same
- * {@link FeedbackValidator}. Valid events go on; anything else becomes a {@link DeadLetter} on {@link #DEAD_LETTERS}
+ * {@link FeedbackValidator}. Valid events go on as {@link ValidEvent}s, whose Avro bytes are the message itself when it
+ * came as Avro (it decoded to exactly one valid event) and the parsed event's encoding when it came as JSON; anything
+ * else becomes a {@link DeadLetter} on {@link #DEAD_LETTERS}
  * with the original bytes (the first {@link DeadLetters#MAX_PAYLOAD_BYTES} of a larger message), the reason, the field
  * and where the message came from. Hostile Avro (declared sizes the message cannot hold, strings that are not UTF-8)
  * fails in {@link AvroCodec} with the field it was reading, never with an error that would stop the job.
  */
-final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEvent>
+final class DecodeAndValidate extends ProcessFunction<KafkaPayload, ValidEvent>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -90,10 +92,11 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
     }
 
     @Override
-    public void processElement(KafkaPayload payload, Context ctx, Collector<FeedbackEvent> out) {
+    public void processElement(KafkaPayload payload, Context ctx, Collector<ValidEvent> out) {
         fates.eventIn(payload.topic(), payload.partition(), payload.offset());
         FeedbackEvent event;
-        if (jsonTopic.equals(payload.topic())) {
+        boolean json = jsonTopic.equals(payload.topic());
+        if (json) {
             ParseResult parsed = jsonParser.parse(payload.value());
             if (parsed instanceof ParseResult.Rejected rejected) {
                 deadLetter(payload, rejected.violation(), ctx);
@@ -113,7 +116,7 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, FeedbackEven
         if (violation.isPresent()) {
             deadLetter(payload, violation.get(), ctx);
         } else {
-            out.collect(event);
+            out.collect(ValidEvent.of(event, json ? codec.encode(event) : payload.value()));
         }
     }
 

@@ -1,17 +1,14 @@
 package io.prefpipe.flink.curate;
 
-import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.kafka.DeadLetters;
 import io.prefpipe.ingestion.validate.ContentFingerprint;
 import io.prefpipe.ingestion.validate.RejectReason;
 import io.prefpipe.ingestion.validate.Violation;
 import io.prefpipe.labeling.curate.FilterReason;
 import io.prefpipe.schema.DeadLetter;
-import io.prefpipe.schema.FeedbackEvent;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -28,12 +25,12 @@ import org.apache.flink.util.Collector;
  * the same id and content; another judgement under a used id is a producer's bug, and silently keeping either would
  * hide it. The first event wins because it may already be curated. Content is compared by {@link ContentFingerprint}.
  * The mark expires after the TTL so state does not grow without bound; a redelivery later than that is not recognised
- * here.
+ * here. The fingerprint was taken when the event was decoded ({@link ValidEvent#fingerprint()}).
  *
- * <p>A conflicting event's dead letter holds the event's Avro encoding, not the bytes as received (this operator sees
- * only decoded events, from either topic), and has no source position.
+ * <p>A conflicting event's dead letter holds the event's Avro encoding ({@link ValidEvent#avro()}: the message itself
+ * when it came as Avro, the parsed event's encoding when it came as JSON), and has no source position.
  */
-final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent, FeedbackEvent>
+final class DeduplicateEvents extends KeyedProcessFunction<String, ValidEvent, ValidEvent>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -41,7 +38,6 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
 
     private transient ValueState<Long> fingerprint;
     private transient FateCounters fates;
-    private transient AvroCodec<FeedbackEvent> codec;
 
     DeduplicateEvents(Duration ttl) {
         this.ttl = ttl;
@@ -60,14 +56,13 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("content-fingerprint", Types.LONG);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        descriptor.enableTimeToLive(ExpiringMarks.ttl(ttl));
         fingerprint = getRuntimeContext().getState(descriptor);
-        codec = new AvroCodec<>(FeedbackEvent.class);
     }
 
     @Override
-    public void processElement(FeedbackEvent event, Context ctx, Collector<FeedbackEvent> out) throws Exception {
-        long content = ContentFingerprint.of(event);
+    public void processElement(ValidEvent event, Context ctx, Collector<ValidEvent> out) throws Exception {
+        long content = event.fingerprint();
         Long first = fingerprint.value();
         if (first == null) {
             fingerprint.update(content);
@@ -77,8 +72,8 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, FeedbackEvent
         } else {
             fates.deadLettered(RejectReason.CONFLICTING_DUPLICATE.code());
             Violation v = new Violation(RejectReason.CONFLICTING_DUPLICATE, "event_id", "event_id '"
-                    + event.getEventId() + "' was seen before with other content; the first event was kept");
-            DeadLetter d = DeadLetters.of(codec.encode(event), v, DecodeAndValidate.STAGE,
+                    + event.eventId() + "' was seen before with other content; the first event was kept");
+            DeadLetter d = DeadLetters.of(event.avro(), v, DecodeAndValidate.STAGE,
                     Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
             ctx.output(DecodeAndValidate.DEAD_LETTERS, d);
         }

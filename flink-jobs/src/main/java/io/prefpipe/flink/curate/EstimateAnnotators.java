@@ -1,29 +1,28 @@
 package io.prefpipe.flink.curate;
 
 import io.prefpipe.flink.snapshot.CheckpointLedger;
-import io.prefpipe.labeling.aggregate.PairwiseDatasets;
+import io.prefpipe.labeling.aggregate.PairwiseVoteWindow;
 import io.prefpipe.labeling.crowd.AggregationResult;
 import io.prefpipe.labeling.crowd.AnnotatorModel;
 import io.prefpipe.labeling.crowd.CrowdAggregator;
 import io.prefpipe.labeling.crowd.CrowdDataset;
-import io.prefpipe.labeling.pairwise.PairwiseVote;
 import io.prefpipe.schema.AnnotatorEstimate;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.fs.Path;
@@ -59,9 +58,6 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
     /** The ledger property naming the aggregator. */
     static final String AGGREGATOR_PROPERTY = "aggregator";
 
-    private static final Comparator<WindowVote> IN_CANONICAL_ORDER = Comparator.comparing(WindowVote::eventId)
-            .thenComparing(WindowVote::first).thenComparing(WindowVote::second);
-
     static final OutputTag<AnnotatorEstimate> ESTIMATES =
             new OutputTag<>("annotator-estimates", new AvroTypeInfo<>(AnnotatorEstimate.class));
 
@@ -70,11 +66,14 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
     private final int refitEveryVotes;
     private final Duration refitInterval;
 
-    /** The window, by arrival number; the oldest vote leaves when one more than {@code windowVotes} is in. */
-    private transient MapState<Long, WindowVote> window;
-    /** Votes received so far, which is also the next arrival number. */
-    private transient ValueState<Long> received;
-    /** {@code received} at the last fit. */
+    /**
+     * The window, in memory: votes in compact form, refitted without rebuilding a dataset from strings. Kept in
+     * operator state, written at each checkpoint (see {@link #snapshotState}); the operator runs with parallelism 1,
+     * so that state is never split.
+     */
+    private transient PairwiseVoteWindow window;
+    private transient ListState<byte[]> windowState;
+    /** {@code window.received()} at the last fit. */
     private transient ValueState<Long> fittedThrough;
     private transient ValueState<Long> version;
     /** The pending processing-time refit, if any. */
@@ -101,12 +100,32 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
         for (LabelNoise restored : labelNoiseState.get()) {
             addLabelNoise(restored);
         }
+        windowState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("vote-window", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        window = null;
+        for (byte[] restored : windowState.get()) {
+            if (window != null) {
+                throw new IllegalStateException("more than one vote window restored; the estimator runs with"
+                        + " parallelism 1");
+            }
+            // a job restored with another window size keeps the newest votes that fit
+            window = PairwiseVoteWindow.readFrom(new DataInputStream(new ByteArrayInputStream(restored)),
+                    windowVotes);
+        }
+        if (window == null) {
+            window = new PairwiseVoteWindow(windowVotes);
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         LabelNoise latest = labelNoise == null ? null : labelNoise.getLocalValue();
         labelNoiseState.update(latest == null ? List.of() : List.of(latest));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            window.writeTo(out);
+        }
+        windowState.update(List.of(bytes.toByteArray()));
         Path ledger = ledgerDir();
         if (ledger != null) {
             Map<String, String> properties = new LinkedHashMap<>();
@@ -137,9 +156,6 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
 
     @Override
     public void open(OpenContext openContext) {
-        window = getRuntimeContext().getMapState(new MapStateDescriptor<>("window", Types.LONG,
-                TypeInformation.of(WindowVote.class)));
-        received = getRuntimeContext().getState(new ValueStateDescriptor<>("received", Types.LONG));
         fittedThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("fitted-through", Types.LONG));
         version = getRuntimeContext().getState(new ValueStateDescriptor<>("version", Types.LONG));
         refitTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("refit-timer", Types.LONG));
@@ -148,15 +164,10 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
 
     @Override
     public void processElement(WindowVote vote, Context ctx, Collector<AnnotatorModelUpdate> out) throws Exception {
-        long n = valueOf(received);
-        window.put(n, vote);
-        if (n >= windowVotes) {
-            window.remove(n - windowVotes);
-        }
-        received.update(n + 1);
+        window.add(vote.comparisonId(), vote.toPairwiseVote());
         // Registering the same timer again is a no-op; it fires only when a bounded input ends.
         ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
-        if (n + 1 - valueOf(fittedThrough) >= refitEveryVotes) {
+        if (window.received() - valueOf(fittedThrough) >= refitEveryVotes) {
             refit(ctx, out);
         } else if (refitTimer.value() == null) {
             long due = ctx.timerService().currentProcessingTime() + refitInterval.toMillis();
@@ -170,19 +181,19 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             refitTimer.clear();
         }
-        if (valueOf(received) > valueOf(fittedThrough)) {
+        if (window.received() > valueOf(fittedThrough)) {
             refit(ctx, out);
         }
     }
 
     private void refit(Context ctx, Collector<AnnotatorModelUpdate> out) throws Exception {
-        CrowdDataset data = PairwiseDatasets.fromComparisons(windowByComparison()).dataset();
+        CrowdDataset data = window.dataset();
         AggregationResult<?> result = estimator.fit(data);
         AnnotatorModel model = result.model();
         long v = valueOf(version) + 1;
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
         version.update(v);
-        fittedThrough.update(valueOf(received));
+        fittedThrough.update(window.received());
         Long pending = refitTimer.value();
         if (pending != null) {
             ctx.timerService().deleteProcessingTimeTimer(pending);
@@ -202,24 +213,6 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
             getRuntimeContext().addAccumulator(LabelNoise.ACCUMULATOR, labelNoise);
         }
         labelNoise.add(estimate);
-    }
-
-    /**
-     * The window's votes grouped by comparison, in comparison id order, each comparison's by event id and pair. A fit
-     * sums over its votes in the order given, and floating-point sums depend on order; the order votes arrive in here
-     * differs with the parallelism upstream, so a fixed order makes the same votes give the same model, bit for bit.
-     */
-    private Map<String, List<PairwiseVote>> windowByComparison() throws Exception {
-        long end = valueOf(received);
-        Map<String, List<WindowVote>> byComparison = new TreeMap<>();
-        for (long n = Math.max(0, end - windowVotes); n < end; n++) {
-            WindowVote v = window.get(n);
-            byComparison.computeIfAbsent(v.comparisonId(), c -> new ArrayList<>()).add(v);
-        }
-        Map<String, List<PairwiseVote>> ordered = new LinkedHashMap<>();
-        byComparison.forEach((comparison, votes) -> ordered.put(comparison, votes.stream()
-                .sorted(IN_CANONICAL_ORDER).map(WindowVote::toPairwiseVote).toList()));
-        return ordered;
     }
 
     private static long valueOf(ValueState<Long> state) throws Exception {

@@ -1,6 +1,5 @@
 package io.prefpipe.flink.curate;
 
-import io.prefpipe.schema.FeedbackEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -16,7 +15,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * same input to the next. Emitting on events makes the outcome a function of the input order alone, so a bounded
  * replay of a partition reproduces its snapshot.
  */
-final class EventTimeWatermarks implements WatermarkGenerator<FeedbackEvent> {
+final class EventTimeWatermarks implements WatermarkGenerator<ValidEvent> {
     private final long maxOutOfOrdernessMillis;
     private long maxTimestamp = Long.MIN_VALUE;
 
@@ -25,14 +24,14 @@ final class EventTimeWatermarks implements WatermarkGenerator<FeedbackEvent> {
     }
 
     /** Event time from {@code event_time}, these watermarks, and idleness after {@code idleness} without events. */
-    static WatermarkStrategy<FeedbackEvent> strategy(Duration maxOutOfOrderness, Duration idleness) {
-        return WatermarkStrategy.<FeedbackEvent>forGenerator(ctx -> new EventTimeWatermarks(maxOutOfOrderness))
-                .withTimestampAssigner((event, previous) -> event.getEventTime().toEpochMilli())
+    static WatermarkStrategy<ValidEvent> strategy(Duration maxOutOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<ValidEvent>forGenerator(ctx -> new EventTimeWatermarks(maxOutOfOrderness))
+                .withTimestampAssigner((event, previous) -> event.eventTimeMillis())
                 .withIdleness(idleness);
     }
 
     @Override
-    public void onEvent(FeedbackEvent event, long eventTimestamp, WatermarkOutput output) {
+    public void onEvent(ValidEvent event, long eventTimestamp, WatermarkOutput output) {
         if (eventTimestamp > maxTimestamp) {
             maxTimestamp = eventTimestamp;
             // minus one: an event exactly maxOutOfOrderness behind the maximum is still on time

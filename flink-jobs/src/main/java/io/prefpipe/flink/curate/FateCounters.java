@@ -56,10 +56,14 @@ final class FateCounters {
     private final Map<String, LongCounter> counters = new HashMap<>();
     /** Per {@code topic/partition}, one past the last offset this subtask read. */
     private final Map<String, Long> nextOffsets = new HashMap<>();
-    /** The key of the partition read last: records come in runs from one partition, so most events reuse it. */
+    /**
+     * The key and the by-topic counter of the partition read last: records come in runs from one partition, so most
+     * events reuse them.
+     */
     private String lastTopic;
     private int lastPartition;
     private String lastKey;
+    private String lastTopicCounter;
 
     private FateCounters(RuntimeContext context, String operator, ListState<Map<String, Long>> state,
             ListState<Map<String, Long>> positionState) {
@@ -103,13 +107,14 @@ final class FateCounters {
 
     /** Counts an event read from {@code topic}'s {@code partition} at {@code offset}. */
     void eventIn(String topic, int partition, long offset) {
-        add(EVENTS_IN, 1);
-        add(EVENTS_IN_BY_TOPIC + topic, 1);
         if (lastKey == null || partition != lastPartition || !topic.equals(lastTopic)) {
             lastTopic = topic;
             lastPartition = partition;
             lastKey = topic + "/" + partition;
+            lastTopicCounter = EVENTS_IN_BY_TOPIC + topic;
         }
+        add(EVENTS_IN, 1);
+        add(lastTopicCounter, 1);
         nextOffsets.merge(lastKey, offset + 1, Math::max);
     }
 

@@ -5,10 +5,11 @@ import io.prefpipe.labeling.pairwise.PairwiseVote;
 import io.prefpipe.labeling.pairwise.ResponsePair;
 import io.prefpipe.labeling.pairwise.ShownFirst;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * One pairwise vote in the window the annotator model is fitted on: a {@link PairwiseVote} with its comparison id,
- * flattened so that Flink keeps it in state with its POJO serializer (public, as Flink requires) and never with Kryo.
+ * One pairwise vote on its way to the window the annotator model is fitted on: a {@link PairwiseVote} with its
+ * comparison id, flattened. Flink serializes it with {@link WindowVoteSerializer}, never with Kryo.
  *
  * @param comparisonId the comparison the vote was cast in
  * @param eventId the feedback event it came from
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param outcome {@link Outcome#FIRST} or {@link Outcome#SECOND}; ties never enter the window
  * @param shownFirst which of the two the annotator saw first
  */
+@TypeInfo(WindowVoteSerializer.Factory.class)
 public record WindowVote(String comparisonId, String eventId, String annotatorId, String first, String second,
         Outcome outcome, ShownFirst shownFirst) {
     public WindowVote {

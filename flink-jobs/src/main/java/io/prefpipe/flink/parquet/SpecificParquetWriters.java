@@ -7,6 +7,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
@@ -16,7 +17,8 @@ import org.apache.parquet.io.OutputFile;
  *
  * <p>Flink's own {@code AvroParquetWriters.forSpecificRecord} writes uncompressed and uses {@code SpecificData.get()},
  * which has no conversions for logical types, so a {@code timestamp-millis} field held as an {@code Instant} cannot be
- * written. These writers use the record class's own model, which carries its conversions.
+ * written. These writers use the record class's own model, which carries its conversions. Columns are written without
+ * dictionary encoding (see {@link SpecificRecordBuilder#createWriter}).
  */
 public final class SpecificParquetWriters {
     private SpecificParquetWriters() {}
@@ -45,6 +47,11 @@ public final class SpecificParquetWriters {
                     .withSchema(model.getSchema(type))
                     .withDataModel(model)
                     .withCompressionCodec(codec)
+                    // Without a Hadoop Configuration, which would parse its XML defaults for every part file.
+                    .withConf(new PlainParquetConfiguration())
+                    // Texts and ids are nearly all distinct: a dictionary only costs a hash per value until it
+                    // overflows and the writer falls back to plain encoding; ZSTD finds the repeats instead.
+                    .withDictionaryEncoding(false)
                     .build();
         }
     }

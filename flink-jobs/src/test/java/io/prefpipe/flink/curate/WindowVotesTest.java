@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +29,9 @@ class WindowVotesTest {
 
     private static List<WindowVote> votes(FeedbackEvent event) {
         List<WindowVote> out = new ArrayList<>();
-        new WindowVotes().flatMap(event, new Collector<>() {
+        ValidEvent valid = new ValidEvent(event.getEventId(), event.getComparisonId(),
+                event.getEventTime().toEpochMilli(), 0, new byte[0], WindowVotes.of(event));
+        new WindowVotes().flatMap(valid, new Collector<>() {
             @Override
             public void collect(WindowVote v) {
                 out.add(v);
@@ -73,7 +78,18 @@ class WindowVotesTest {
     }
 
     @Test
-    void typeInformation_isAPojoSoFlinkNeverFallsBackToKryo() {
-        assertThat(TypeInformation.of(WindowVote.class)).isInstanceOf(PojoTypeInfo.class);
+    void serializer_isTheHandWrittenOne_andRoundTrips() throws Exception {
+        SerializerConfigImpl noKryo = new SerializerConfigImpl();
+        noKryo.setGenericTypes(false);
+        TypeSerializer<WindowVote> serializer = TypeInformation.of(WindowVote.class).createSerializer(noKryo);
+        assertThat(serializer).isInstanceOf(WindowVoteSerializer.class);
+        WindowVote vote = new WindowVote("c9", "e1", "annotator-é", "a", "c", Outcome.SECOND, ShownFirst.UNKNOWN);
+
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(vote, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+
+        assertThat(serializer.deserialize(in)).isEqualTo(vote);
+        assertThat(in.available()).isZero();
     }
 }

@@ -12,6 +12,7 @@ import org.apache.flink.core.fs.local.LocalDataOutputStream;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.util.InstantiationUtil;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -54,6 +55,21 @@ class SpecificParquetWritersTest {
             assertThat(reader.getFooter().getBlocks().get(0).getColumns())
                     .extracting(ColumnChunkMetaData::getCodec)
                     .containsOnly(CompressionCodecName.ZSTD);
+        }
+    }
+
+    @Test
+    void zstd_encodesNoColumnWithADictionary() throws Exception {
+        Path file = tmp.resolve("pairs.parquet");
+
+        TestPairs.write(file, TestPairs.pairs(50));
+
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            assertThat(reader.getFooter().getBlocks().get(0).getColumns()).allSatisfy(column -> {
+                assertThat(column.hasDictionaryPage()).as(column.getPath().toDotString()).isFalse();
+                assertThat(column.getEncodings()).as(column.getPath().toDotString())
+                        .doesNotContain(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
+            });
         }
     }
 
