@@ -10,6 +10,7 @@ import io.prefpipe.schema.PairwiseChoice;
 import io.prefpipe.schema.Ranking;
 import io.prefpipe.schema.Ratings;
 import io.prefpipe.schema.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -24,11 +25,13 @@ public final class FeedbackMapping {
      * @throws IllegalArgumentException if the event is not valid
      */
     public static ComparisonCurator.Observed toObserved(FeedbackEvent event) {
-        List<ResponseText> responses = event.getResponses().stream()
-                .map(r -> new ResponseText(r.getId(), r.getText(), r.getPolicyVersion()))
-                .toList();
+        List<ResponseText> responses = new ArrayList<>(event.getResponses().size());
+        List<String> ids = new ArrayList<>(event.getResponses().size());
+        for (Response r : event.getResponses()) {
+            responses.add(new ResponseText(r.getId(), r.getText(), r.getPolicyVersion()));
+            ids.add(r.getId());
+        }
         Comparison content = new Comparison(event.getComparisonId(), event.getPrompt(), responses);
-        List<String> ids = event.getResponses().stream().map(Response::getId).toList();
         AnnotatedJudgement judgement = new AnnotatedJudgement(event.getEventId(), event.getAnnotator().getId(), ids,
                 judgement(event.getJudgement()), event.getShownOrder());
         return new ComparisonCurator.Observed(content, judgement);

@@ -10,6 +10,7 @@ import io.prefpipe.schema.Ranking;
 import io.prefpipe.schema.Ratings;
 import io.prefpipe.schema.Response;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,23 @@ class ContentFingerprintTest {
                 changed(e -> e.setAnnotator(new Annotator("ann-1", AnnotatorKind.AI_JUDGE)))))
                 .doesNotContain(first)
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void of_everyCharOfATextCounts_wherever_itIs() {
+        // texts of every length around the 8- and 16-byte steps, each changed at every position, some to non-ASCII
+        List<Long> fingerprints = new ArrayList<>();
+        for (int length = 1; length <= 40; length++) {
+            String text = "abcdefghijklmnopqrstuvwxyz0123456789ABCD".substring(0, length);
+            fingerprints.add(changed(e -> e.setPrompt(text)));
+            for (int at = 0; at < length; at++) {
+                for (char c : new char[] {'#', 'é', '中'}) {
+                    String edited = text.substring(0, at) + c + text.substring(at + 1);
+                    fingerprints.add(changed(e -> e.setPrompt(edited)));
+                }
+            }
+        }
+        assertThat(fingerprints).doesNotHaveDuplicates();
     }
 
     @Test

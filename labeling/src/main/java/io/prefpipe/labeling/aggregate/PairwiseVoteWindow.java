@@ -35,6 +35,7 @@ import java.util.Objects;
 public final class PairwiseVoteWindow {
     private static final int FORMAT_VERSION = 1;
     private static final byte UNKNOWN_POSITION = (byte) CrowdDataset.UNKNOWN_POSITION;
+    private static final IdIndex CLASSES = IdIndex.of(PairwiseDatasets.CLASSES);
 
     private final int capacity;
     private final Dictionary comparisons = new Dictionary();
@@ -168,8 +169,10 @@ public final class PairwiseVoteWindow {
         int[] annotatorOf = new int[annotators.capacity()];
         Arrays.fill(itemOf, -1);
         Arrays.fill(annotatorOf, -1);
-        List<String> itemIds = new ArrayList<>();
-        List<String> annotatorIds = new ArrayList<>();
+        String[] itemIds = new String[items.size()];
+        String[] annotatorIds = new String[annotators.size()];
+        int numItems = 0;
+        int numAnnotators = 0;
         int[] dItem = new int[n];
         int[] dAnnotator = new int[n];
         int[] dLabel = new int[n];
@@ -178,13 +181,13 @@ public final class PairwiseVoteWindow {
             int s = boxed[j];
             int i = item[s];
             if (itemOf[i] < 0) {
-                itemOf[i] = itemIds.size();
-                itemIds.add(items.id(i));
+                itemOf[i] = numItems;
+                itemIds[numItems++] = items.id(i);
             }
             int a = annotator[s];
             if (annotatorOf[a] < 0) {
-                annotatorOf[a] = annotatorIds.size();
-                annotatorIds.add(annotators.id(a));
+                annotatorOf[a] = numAnnotators;
+                annotatorIds[numAnnotators++] = annotators.id(a);
             }
             dItem[j] = itemOf[i];
             dAnnotator[j] = annotatorOf[a];
@@ -198,8 +201,9 @@ public final class PairwiseVoteWindow {
                 dShown[j] = shownFirst[s];
             }
         }
-        return CrowdDataset.ofIndices(IdIndex.of(itemIds), IdIndex.of(annotatorIds),
-                IdIndex.of(PairwiseDatasets.CLASSES), dItem, dAnnotator, dLabel, dShown);
+        // every live id is in the window, so the arrays are full; ids of one dictionary are distinct
+        return CrowdDataset.ofIndices(IdIndex.ofDistinct(itemIds), IdIndex.ofDistinct(annotatorIds), CLASSES,
+                dItem, dAnnotator, dLabel, dShown);
     }
 
     /** Writes the window: its capacity, the votes received, and its votes with each distinct id once. */
@@ -340,6 +344,11 @@ public final class PairwiseVoteWindow {
 
         String id(int n) {
             return ids[n];
+        }
+
+        /** The ids in use. */
+        int size() {
+            return numbers.size();
         }
 
         /** One more than the largest number in use. */

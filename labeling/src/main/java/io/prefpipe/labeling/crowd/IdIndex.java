@@ -18,9 +18,21 @@ public final class IdIndex implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String[] ids;
-    private final transient Map<String, Integer> index;
+    /** Built in the constructor, or when first needed for a dictionary made by {@link #ofDistinct}. */
+    private transient volatile Map<String, Integer> index;
 
-    private IdIndex(String[] ids) {
+    private IdIndex(String[] ids, boolean checked) {
+        this.ids = ids;
+        if (checked) {
+            this.index = lookup(ids);
+        } else {
+            for (String id : ids) {
+                Objects.requireNonNull(id, "ids contains null");
+            }
+        }
+    }
+
+    private static Map<String, Integer> lookup(String[] ids) {
         Map<String, Integer> map = new HashMap<>(Math.max(16, (int) (ids.length / 0.75f) + 1));
         for (int i = 0; i < ids.length; i++) {
             Objects.requireNonNull(ids[i], () -> "ids contains null");
@@ -28,13 +40,34 @@ public final class IdIndex implements Serializable {
                 throw new IllegalArgumentException("ids must be distinct, '" + ids[i] + "' appears twice");
             }
         }
-        this.ids = ids;
-        this.index = map;
+        return map;
+    }
+
+    private Map<String, Integer> index() {
+        Map<String, Integer> map = index;
+        if (map == null) {
+            // idempotent: two threads that race here build equal maps
+            map = lookup(ids);
+            index = map;
+        }
+        return map;
     }
 
     /** The dictionary of these distinct ids, in this order. */
     public static IdIndex of(List<String> ids) {
-        return new IdIndex(ids.toArray(new String[0]));
+        return new IdIndex(ids.toArray(new String[0]), true);
+    }
+
+    /**
+     * The dictionary of ids the caller knows to be distinct, e.g. because they come from another dictionary, in this
+     * order. It builds its lookup map only if {@link #indexOf} or {@link #contains} is ever called: a dataset rebuilt
+     * again and again from the same ids (see {@code PairwiseVoteWindow}) then never pays for a map of its items that
+     * nobody reads.
+     *
+     * @param ids distinct ids; the array is kept, not copied
+     */
+    public static IdIndex ofDistinct(String[] ids) {
+        return new IdIndex(ids, false);
     }
 
     /** The dictionary {@code "0", "1", .., n-1}: for generated data whose ids are the dense ints themselves. */
@@ -46,7 +79,7 @@ public final class IdIndex implements Serializable {
         for (int i = 0; i < n; i++) {
             ids[i] = Integer.toString(i);
         }
-        return new IdIndex(ids);
+        return new IdIndex(ids, true);
     }
 
     /** The number of ids. */
@@ -65,13 +98,13 @@ public final class IdIndex implements Serializable {
 
     /** The dense int of an id, or -1 when the id is unknown. */
     public int indexOf(String id) {
-        Integer i = index.get(id);
+        Integer i = index().get(id);
         return i == null ? -1 : i;
     }
 
     /** Whether the id is known. */
     public boolean contains(String id) {
-        return index.containsKey(id);
+        return index().containsKey(id);
     }
 
     /** The ids in dense-int order. */
@@ -81,7 +114,7 @@ public final class IdIndex implements Serializable {
 
     // The lookup map is transient: rebuild it (and re-check the ids) from the serialized ids.
     private Object readResolve() {
-        return new IdIndex(ids.clone());
+        return new IdIndex(ids.clone(), true);
     }
 
     @Override
@@ -125,7 +158,8 @@ public final class IdIndex implements Serializable {
         }
 
         IdIndex build() {
-            return new IdIndex(ids.toArray(new String[0]));
+            // interned ids are distinct, and the builder's own map need not be built twice
+            return new IdIndex(ids.toArray(new String[0]), false);
         }
     }
 }

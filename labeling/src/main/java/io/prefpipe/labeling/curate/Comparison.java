@@ -20,7 +20,12 @@ public record Comparison(String comparisonId, String prompt, List<ResponseText> 
 
     /** The response with this id. */
     public Optional<ResponseText> response(String id) {
-        return responses.stream().filter(r -> r.id().equals(id)).findFirst();
+        for (ResponseText r : responses) {
+            if (r.id().equals(id)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -36,6 +36,8 @@ import java.util.TreeMap;
 public final class ComparisonCurator {
     /** The threshold that keeps every decided pair. */
     public static final double NO_AMBIGUITY_THRESHOLD = 0.5;
+    /** Never updated, only cloned (see {@link #pairId}). */
+    private static final MessageDigest SHA_256 = sha256();
 
     private final PairwiseAggregator aggregator;
     private final double ambiguityThreshold;
@@ -144,11 +146,21 @@ public final class ComparisonCurator {
 
     /** A deterministic id for the pair (comparison, chosen, rejected): 32 hex digits of its SHA-256. */
     public static String pairId(String comparisonId, String chosenId, String rejectedId) {
+        MessageDigest md;
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] digest = md.digest((comparisonId + '\u0000' + chosenId + '\u0000' + rejectedId)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
+            // a clone of a digest nobody updates: far cheaper than looking the algorithm up among the providers
+            md = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            md = sha256();
+        }
+        byte[] digest = md.digest((comparisonId + '\u0000' + chosenId + '\u0000' + rejectedId)
+                .getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
