@@ -54,7 +54,10 @@ class NashMdTrainerTest {
 
     @Test
     void train_movesThePolicyTowardWhatThePreferenceModelPrefers() {
-        TrainingConfig config = TrainingConfig.builder().setSteps(60).setBatchSize(8).setLearningRate(1e-2)
+        // at a learning rate of 1e-2 the run oscillates (the KL to the reference swings between 0 and ~30 every few
+        // steps), so whether its last step lands in a good phase turns on float rounding; at 3e-3 for 100 steps it
+        // climbs steadily, and every seed of 1..6 ended above 1.8 'x' per response
+        TrainingConfig config = TrainingConfig.builder().setSteps(100).setBatchSize(8).setLearningRate(3e-3)
                 .setBeta(0.01).setSeed(3).build();
         try (PolicyModel policy = PolicyModel.create(TINY, 11); PolicyModel reference = policy.frozenCopy()) {
             double before = meanX(policy, 99);
