@@ -1,9 +1,9 @@
 """The DPO training step of `prefpipe bench train`, in plain PyTorch, for a side-by-side timing.
 
 It mirrors prefpipe's TransformerPolicy op for op (learned positions, pre-LayerNorm blocks, fused QKV projection,
-explicit masked softmax attention, GELU MLP, output head tied to the token embedding and run only on the scored
-positions), the DPO loss against precomputed reference log-probabilities, global-norm gradient clipping and AdamW, on
-the same shapes and with the same number of intra-op threads.
+causal scaled_dot_product_attention, GELU MLP, output head tied to the token embedding and run only on the scored
+positions), the DPO loss against precomputed reference log-probabilities, global-norm gradient clipping and the fused
+AdamW, on the same shapes and with the same number of intra-op threads.
 
 Usage: python3 torch_dpo_step.py '<json config>'. It builds the model, prints one JSON line (torch version, threads,
 parameter count), then answers each line on stdin with one JSON line: "step" takes one optimizer step and prints its
@@ -31,15 +31,14 @@ class Block(torch.nn.Module):
         self.out = torch.nn.Linear(mlp, c)
         self.approximate = "tanh" if activation == "gelu_new" else "none"
 
-    def forward(self, x, mask):
+    def forward(self, x):
         b, t, c = x.shape
         d = c // self.heads
         q, k, v = self.qkv(self.ln1(x)).split(c, dim=2)
-        q = q.view(b, t, self.heads, d).transpose(1, 2) * (1.0 / math.sqrt(d))
+        q = q.view(b, t, self.heads, d).transpose(1, 2)
         k = k.view(b, t, self.heads, d).transpose(1, 2)
         v = v.view(b, t, self.heads, d).transpose(1, 2)
-        a = torch.softmax(q @ k.transpose(2, 3) + mask, dim=3)
-        y = (a @ v).transpose(1, 2).reshape(b, t, c)
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(b, t, c)
         x = x + self.proj(y)
         return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate=self.approximate))
 
@@ -56,9 +55,8 @@ class Policy(torch.nn.Module):
     def forward(self, tokens, scored):
         t = tokens.shape[1]
         x = self.wte[tokens] + self.wpe[:t]
-        mask = torch.full((t, t), float("-inf")).triu(1).view(1, 1, t, t)
         for block in self.blocks:
-            x = block(x, mask)
+            x = block(x)
         h = self.ln_f(x)
         return h.reshape(-1, h.shape[2])[scored] @ self.wte.t()
 
@@ -68,7 +66,7 @@ def main():
     torch.set_num_threads(cfg["threads"])
     torch.manual_seed(cfg["seed"])
     policy = Policy(cfg)
-    optimizer = torch.optim.AdamW(policy.parameters(), lr=1e-4, weight_decay=0.0)
+    optimizer = torch.optim.AdamW(policy.parameters(), lr=1e-4, weight_decay=0.0, fused=True)
     rows, length = 2 * cfg["pairs"], cfg["tokens"]
     tokens = torch.randint(0, cfg["vocab"], (rows, length))
     inputs, targets = tokens[:, :-1].contiguous(), tokens[:, 1:].contiguous()

@@ -27,7 +27,9 @@ import java.util.Random;
  *
  * <p>Matmul FLOPs of one step are counted from the shapes, as is usual for training throughput: the forward pass does
  * 2·m·n·k FLOPs per (m×k)·(k×n) product, and the backward pass twice the forward's. The output head runs on the
- * scored (response) positions alone, as the policy computes it, so only those are counted for it.
+ * scored (response) positions alone, as the policy computes it, so only those are counted for it. The attention's two
+ * products are counted over the causal triangle only (query t with keys 0..t), which is all the fused attention kernel
+ * needs: the dense T×T count would credit the step with work it skips.
  */
 public final class DpoStepBenchmark {
 
@@ -197,8 +199,8 @@ public final class DpoStepBenchmark {
 
     /**
      * Matmul FLOPs of a training step: 3 × the forward pass's, which per sequence of T = tokens − 1 inputs, S =
-     * tokens − promptTokens of them scored, is T·2·L·(4C² + 2CM) for the projections, L·4·T²·C for the attention
-     * scores and mix, and S·2CV for the head.
+     * tokens − promptTokens of them scored, is T·2·L·(4C² + 2CM) for the projections, L·2·T(T+1)·C for the causal
+     * attention scores and mix (T(T+1)/2 query-key pairs, 2·2·C FLOPs each), and S·2CV for the head.
      */
     public static double matmulFlopsPerStep(Config config) {
         PolicyConfig p = config.policy();
@@ -206,7 +208,7 @@ public final class DpoStepBenchmark {
         double scored = config.tokens() - config.promptTokens();
         double c = p.width();
         double m = p.mlpWidth();
-        double forward = t * 2.0 * p.layers() * (4 * c * c + 2 * c * m) + p.layers() * 4.0 * t * t * c
+        double forward = t * 2.0 * p.layers() * (4 * c * c + 2 * c * m) + p.layers() * 2.0 * t * (t + 1) * c
                 + scored * 2 * c * p.vocabSize();
         return 3 * forward * 2 * config.pairs();
     }

@@ -26,9 +26,12 @@ import java.util.Map;
  * </pre>
  *
  * Inputs: {@code X} (B, T, C) and the additive mask {@code M}, broadcastable to (B, 1, T, S), with 0 where a query may
- * attend to a key and −∞ elsewhere, built once per forward pass by {@link TransformerPolicy}. Without a cache S = T;
- * with a {@link KvCache}, the keys and values of the T new positions are appended to the S − T cached ones. Output:
- * {@code Y} (B, T, C).
+ * attend to a key and −∞ elsewhere. Without a cache S = T; with a {@link KvCache}, the keys and values of the T new
+ * positions are appended to the S − T cached ones. Output: {@code Y} (B, T, C).
+ *
+ * <p>Without a mask (null) and without a cache, M is the causal mask of whole sequences (key ≤ query), and the
+ * attention is PyTorch's fused kernel ({@link CausalAttentionKernel}): the training and scoring path. Decoding with a
+ * cache and left-padded prompts passes its own mask and takes the ops spelled out above.
  */
 final class CausalSelfAttention extends AbstractBlock {
 
@@ -48,12 +51,15 @@ final class CausalSelfAttention extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(attend(parameterStore, inputs.get(0), inputs.get(1), null, 0, training));
+        return new NDList(attend(parameterStore, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, null, 0,
+                training));
     }
 
     /**
-     * The attention output for {@code x} under {@code mask}; with a cache, over the cached positions too, and the new
-     * keys and values are appended to layer {@code layer} of it.
+     * The attention output for {@code x} under {@code mask} (null: causal); with a cache, over the cached positions
+     * too, and the new keys and values are appended to layer {@code layer} of it.
+     *
+     * @throws IllegalArgumentException if a cache comes without a mask
      */
     NDArray attend(ParameterStore parameterStore, NDArray x, NDArray mask, KvCache cache, int layer,
             boolean training) {
@@ -64,18 +70,26 @@ final class CausalSelfAttention extends AbstractBlock {
         long headWidth = width / heads;
 
         NDList qkvHeads = qkv.forward(parameterStore, new NDList(x), training).singletonOrThrow().split(3, 2);
-        // scaling Q rather than the (T, S) scores is cheaper for S > D
-        NDArray q = Scalars.mul(splitHeads(qkvHeads.get(0), batch, time, headWidth), 1.0 / Math.sqrt(headWidth));
+        NDArray q = splitHeads(qkvHeads.get(0), batch, time, headWidth);
         NDArray k = splitHeads(qkvHeads.get(1), batch, time, headWidth);
         NDArray v = splitHeads(qkvHeads.get(2), batch, time, headWidth);
-        if (cache != null) {
-            NDList all = cache.append(layer, k, v);
-            k = all.get(0);
-            v = all.get(1);
+        NDArray heads;
+        if (mask == null) {
+            if (cache != null) {
+                throw new IllegalArgumentException("attending with a cache needs an explicit mask");
+            }
+            heads = CausalAttentionKernel.apply(q, k, v);
+        } else {
+            if (cache != null) {
+                NDList all = cache.append(layer, k, v);
+                k = all.get(0);
+                v = all.get(1);
+            }
+            // scaling Q rather than the (T, S) scores is cheaper for S > D
+            q = Scalars.mul(q, 1.0 / Math.sqrt(headWidth));
+            heads = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(3).matMul(v);
         }
-
-        NDArray attention = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(3);
-        NDArray y = attention.matMul(v).transpose(0, 2, 1, 3).reshape(batch, time, width);
+        NDArray y = heads.transpose(0, 2, 1, 3).reshape(batch, time, width);
         return output.forward(parameterStore, new NDList(y), training).singletonOrThrow();
     }
 

@@ -25,8 +25,9 @@ import java.util.Map;
  *   X ← X + dropout(W₂ GELU(W₁ LN₂(X) + b₁) + b₂)
  * </pre>
  *
- * Inputs: {@code X} (B, T, C) and the causal mask {@code M} (1, 1, T, T). Output: {@code X} (B, T, C). W₁ is (M, C)
- * and W₂ is (C, M), with M the MLP width. The GELU variant and the LayerNorm ε come from the {@link PolicyConfig}.
+ * Inputs: {@code X} (B, T, C) and the attention mask {@code M} (see {@link CausalSelfAttention}; absent: causal).
+ * Output: {@code X} (B, T, C). W₁ is (M, C) and W₂ is (C, M), with M the MLP width. The GELU variant and the
+ * LayerNorm ε come from the {@link PolicyConfig}.
  */
 final class DecoderLayer extends AbstractBlock {
 
@@ -59,7 +60,8 @@ final class DecoderLayer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(parameterStore, inputs.get(0), inputs.get(1), null, 0, training));
+        return new NDList(forward(parameterStore, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, null, 0,
+                training));
     }
 
     /** The block's output for {@code x}; with a cache, attending to its positions too (see {@link KvCache}). */

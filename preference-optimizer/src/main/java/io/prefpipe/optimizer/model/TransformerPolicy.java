@@ -37,9 +37,9 @@ import java.util.Map;
  * {@code logits[b, t]} scores token t + 1 given tokens 0..t of row b. With a second input {@code positions} (N,) int64
  * of flat indices b·T + t, the output is those positions' logits alone, (N, V): the head is the largest matmul of a
  * GPT-2-sized model, and its softmax over the vocabulary the largest elementwise work, so scoring only the response
- * tokens of a batch skips what the prompt tokens would cost there. The additive mask M (1, 1, T, T) is 0 on and
- * below the diagonal and −∞ above it, so position t never attends to a later position: right padding cannot change the
- * logits of the positions before it.
+ * tokens of a batch skips what the prompt tokens would cost there. The attention M is causal (PyTorch's fused
+ * kernel, see {@link CausalSelfAttention}): position t never attends to a later position, so right padding cannot
+ * change the logits of the positions before it.
  *
  * <p>For incremental decoding, {@link #nextTokenLogits} runs new positions against a {@link KvCache} with explicit
  * position ids and mask, which lets a batch of left-padded prompts decode together.
@@ -114,7 +114,8 @@ public final class TransformerPolicy extends AbstractBlock {
         // every array below derives from `tokens` as first operand, so it lives in the caller's (per-step) manager
         NDManager manager = tokens.getManager();
         NDArray positions = manager.arange(0, (int) time, 1, DataType.INT64);
-        return hiddenStates(parameterStore, tokens, positions, causalMask(manager, (int) time), null, training);
+        // no mask: each layer's attention is causal over the whole sequence (see CausalSelfAttention)
+        return hiddenStates(parameterStore, tokens, positions, null, null, training);
     }
 
     /**
@@ -169,15 +170,6 @@ public final class TransformerPolicy extends AbstractBlock {
         parameters.put("ln_f.weight", finalNorm.getParameters().get("gamma"));
         parameters.put("ln_f.bias", finalNorm.getParameters().get("beta"));
         return parameters;
-    }
-
-    /** (1, 1, T, T): 0 where key ≤ query, −∞ where the key is in the query's future. */
-    private static NDArray causalMask(NDManager manager, int time) {
-        float[] mask = new float[time * time];
-        for (int query = 0; query < time; query++) {
-            Arrays.fill(mask, query * time + query + 1, (query + 1) * time, Float.NEGATIVE_INFINITY);
-        }
-        return manager.create(mask, new Shape(1, 1, time, time));
     }
 
     @Override

@@ -1,15 +1,16 @@
 package io.prefpipe.optimizer.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,10 +28,9 @@ import java.util.Map;
  * restores, so a resumed run makes the very updates an uninterrupted one would. DJL's own AdamW keeps them in private
  * maps, and adds ε before the bias correction of v, which is a different update for small v.
  *
- * <p>Each parameter takes one call of the engine's fused Adam kernel ({@code NDArrayEx.adamUpdate}, native in
- * DJL's PyTorch engine), which also zeroes the parameter's gradient for the next step. The kernel expects the bias
- * corrections folded into its step size and ε: η·√(1−β2^t)/(1−β1^t) and ε·√(1−β2^t) give exactly the update above,
- * up to float rounding.
+ * <p>All parameters are updated by one call of PyTorch's fused multi-tensor kernel ({@code torch._fused_adamw_}, what
+ * {@code torch.optim.AdamW(fused=True)} runs), which computes exactly the update above in one pass over each
+ * parameter, its gradient and its moments; the parameters' gradients are zeroed after it for the next step.
  *
  * <p>The moments live in native memory this optimizer owns: close it. Not thread-safe.
  */
@@ -42,8 +42,6 @@ public final class AdamW implements AutoCloseable {
 
     private static final int FORMAT_MAGIC = 0x50504157; // "PPAW"
     private static final int FORMAT_VERSION = 1;
-    /** The fused kernel clips gradients at this value unless it is negative; clipping is done globally instead. */
-    private static final float NO_CLAMP = -1f;
 
     private final double beta1;
     private final double beta2;
@@ -116,14 +114,19 @@ public final class AdamW implements AutoCloseable {
                     + " but was given " + weights.keySet());
         }
         long t = steps + 1;
-        double correction1 = 1 - Math.pow(beta1, t);
-        double correction2Root = Math.sqrt(1 - Math.pow(beta2, t));
-        float stepSize = (float) (learningRate * correction2Root / correction1);
-        float kernelEpsilon = (float) (epsilon * correction2Root);
-        weights.forEach((name, weight) -> weight.getNDArrayInternal().adamUpdate(
-                new NDList(weight, gradients.get(name), firstMoments.get(name), secondMoments.get(name)),
-                new NDList(weight), (float) learningRate, stepSize, (float) weightDecay, 1f, NO_CLAMP,
-                (float) beta1, (float) beta2, kernelEpsilon, true, true));
+        List<NDArray> params = new ArrayList<>(weights.size());
+        List<NDArray> grads = new ArrayList<>(weights.size());
+        List<NDArray> first = new ArrayList<>(weights.size());
+        List<NDArray> second = new ArrayList<>(weights.size());
+        weights.forEach((name, weight) -> {
+            params.add(weight);
+            grads.add(gradients.get(name));
+            first.add(firstMoments.get(name));
+            second.add(secondMoments.get(name));
+        });
+        if (!params.isEmpty()) {
+            GradientKernels.adamw(params, grads, first, second, t, learningRate, beta1, beta2, weightDecay, epsilon);
+        }
         steps = t;
     }
 

@@ -3,7 +3,6 @@ package io.prefpipe.optimizer.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -312,19 +311,11 @@ public final class OptimizationLoop implements AutoCloseable {
     }
 
     /**
-     * Scales all gradients by min(1, maxGradNorm / ‖g‖₂), ‖g‖₂ over all parameters together (as PyTorch's
-     * {@code clip_grad_norm_}); returns ‖g‖₂ before clipping.
+     * Scales all gradients by maxGradNorm / (‖g‖₂ + 10⁻⁶) when maxGradNorm is set and below ‖g‖₂, the norm over all
+     * parameters together (as PyTorch's {@code clip_grad_norm_}); returns ‖g‖₂ before clipping.
      */
     private double clip(Collection<NDArray> gradients) {
-        NDArray squares = NDArrays.stack(new NDList(gradients.stream().map(g -> g.square().sum()).toList()));
-        double norm = Math.sqrt(squares.sum().getFloat());
-        if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
-            double scale = config.maxGradNorm() / (norm + 1e-6);
-            for (NDArray gradient : gradients) {
-                gradient.muli(scale);
-            }
-        }
-        return norm;
+        return gradients.isEmpty() ? 0 : GradientKernels.clipGlobalNorm(gradients, config.maxGradNorm());
     }
 
     /** The trainable parameters' arrays, asked for when needed: a model may initialize some at its first pass. */

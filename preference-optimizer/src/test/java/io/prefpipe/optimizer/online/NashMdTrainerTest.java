@@ -54,7 +54,11 @@ class NashMdTrainerTest {
 
     @Test
     void train_movesThePolicyTowardWhatThePreferenceModelPrefers() {
-        TrainingConfig config = TrainingConfig.builder().setSteps(60).setBatchSize(8).setLearningRate(1e-2)
+        // at a learning rate of 1e-2 the KL to the reference swings up to 30-50 within 60 steps and where the run ends
+        // turns on float rounding: seed 3 failed after the fused AdamW and attention kernels came in, though it passed
+        // in a later process (6.5 'x'), and of seeds 1-6 (60 steps) seed 2 ended at 0.47 and seed 5 at 1.4. At 3e-3
+        // for 100 steps seeds 1-6 all ended between 1.6 and 4.5 'x' per response (measured on the merged kernels)
+        TrainingConfig config = TrainingConfig.builder().setSteps(100).setBatchSize(8).setLearningRate(3e-3)
                 .setBeta(0.01).setSeed(3).build();
         try (PolicyModel policy = PolicyModel.create(TINY, 11); PolicyModel reference = policy.frozenCopy()) {
             double before = meanX(policy, 99);
