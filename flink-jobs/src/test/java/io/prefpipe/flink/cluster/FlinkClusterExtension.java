@@ -7,12 +7,9 @@ import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -36,20 +33,8 @@ final class FlinkClusterExtension implements BeforeAllCallback, AfterAllCallback
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Configuration c = new Configuration();
-        String loopback = "127.0.0.1";
-        c.set(RestOptions.BIND_ADDRESS, loopback);
-        c.set(RestOptions.ADDRESS, loopback);
-        c.set(RestOptions.BIND_PORT, "0");
-        c.set(JobManagerOptions.ADDRESS, loopback);
-        c.set(JobManagerOptions.BIND_HOST, loopback);
-        c.set(TaskManagerOptions.HOST, loopback);
-        c.set(TaskManagerOptions.BIND_HOST, loopback);
         c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(c)
-                .setNumTaskManagers(taskManagers)
-                .setNumSlotsPerTaskManager(slotsPerTaskManager)
-                .build());
+        cluster = LoopbackMiniCluster.create(taskManagers, slotsPerTaskManager, c);
         cluster.start();
         restAddress = cluster.getRestAddress().get();
     }

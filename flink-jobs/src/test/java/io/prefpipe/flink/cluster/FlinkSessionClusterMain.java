@@ -7,11 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.client.cli.CliFrontend;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
 /**
  * A Flink session cluster and its {@code flink} command in a JVM of their own, for {@link JobJarSubmissionIT}: started
@@ -27,20 +23,8 @@ public final class FlinkSessionClusterMain {
 
     public static void main(String[] args) throws Exception {
         int status;
-        Configuration c = new Configuration();
-        String loopback = "127.0.0.1";
-        c.set(RestOptions.BIND_ADDRESS, loopback);
-        c.set(RestOptions.ADDRESS, loopback);
-        c.set(RestOptions.BIND_PORT, "0");
-        c.set(JobManagerOptions.ADDRESS, loopback);
-        c.set(JobManagerOptions.BIND_HOST, loopback);
-        c.set(TaskManagerOptions.HOST, loopback);
-        c.set(TaskManagerOptions.BIND_HOST, loopback);
-        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(c)
-                .setNumTaskManagers(Integer.parseInt(args[0]))
-                .setNumSlotsPerTaskManager(Integer.parseInt(args[1]))
-                .build())) {
+        try (MiniCluster cluster = LoopbackMiniCluster.create(
+                Integer.parseInt(args[0]), Integer.parseInt(args[1]), new Configuration())) {
             cluster.start();
             URI rest = cluster.getRestAddress().get();
             List<String> command = new ArrayList<>(Arrays.asList(args).subList(2, args.length));
