@@ -4,6 +4,7 @@ import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationRun;
+import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
@@ -68,12 +69,15 @@ public final class LiveCuration implements AutoCloseable {
     public static LiveCuration start(LoopConfig config, CurationProgressListener listener, PrintStream console)
             throws IOException {
         LoopConfig.Curation c = config.curation();
+        String transactionalIdPrefix = config.name() + "-curation";
         Path resumeFrom = null;
         if (hasOutput(c.jobDir())) {
             Optional<Path> retained = RetainedCheckpoints.latest(c.checkpointDir());
             if (retained.isPresent()) {
                 resumeFrom = retained.get();
                 console.println("curation: resuming the job from " + resumeFrom);
+                reportRestoredTransactions(config.kafka().bootstrap(), transactionalIdPrefix,
+                        RetainedCheckpoints.checkpointId(resumeFrom), console);
             } else if (committedAnything(c.jobDir())) {
                 throw new IOException("the curation job folder " + c.jobDir() + " holds committed pairs, but "
                         + c.checkpointDir() + " holds no complete checkpoint to resume the job from");
@@ -91,7 +95,7 @@ public final class LiveCuration implements AutoCloseable {
                 .setAnnotatorsTopic(config.kafka().annotators())
                 .setGroupId(c.groupId())
                 .setStartingOffsets(c.startingOffsets())
-                .setTransactionalIdPrefix(config.name() + "-curation")
+                .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setBounded(false)
                 .setSnapshotDir(c.jobDir())
                 .setSnapshotId(config.name())
@@ -212,6 +216,35 @@ public final class LiveCuration implements AutoCloseable {
             throw new IOException("interrupted while reading the end offsets of " + topics, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("cannot read the end offsets of " + topics + ": " + e, e);
+        }
+    }
+
+    /**
+     * Says what the resumed job's Kafka sinks will do with the transactions of the checkpoint it restores, before they
+     * log it: they commit each again, and one the previous run committed already is refused as fenced, which the
+     * connector logs as an ERROR that "most likely signals data loss" (see {@link RestoredTransactions}).
+     */
+    private static void reportRestoredTransactions(String bootstrap, String transactionalIdPrefix, long checkpointId,
+            PrintStream console) {
+        RestoredTransactions t;
+        try {
+            t = RestoredTransactions.of(bootstrap, transactionalIdPrefix, checkpointId);
+        } catch (IOException e) {
+            console.println("curation: cannot tell what became of the Kafka transactions of checkpoint " + checkpointId
+                    + " (" + e.getMessage() + ")");
+            return;
+        }
+        console.printf("curation: Kafka transactions of checkpoint %d: %d committed before the restart, %d still open"
+                + " (the job commits them), %d aborted%n", checkpointId, t.committed().size(), t.open().size(),
+                t.aborted().size());
+        if (!t.committed().isEmpty()) {
+            console.println("curation: the job commits " + t.committed() + " again at their old producer epoch, which"
+                    + " Kafka refuses as fenced: the Kafka committer's ERROR that their producer is already fenced is"
+                    + " expected and loses nothing");
+        }
+        if (!t.aborted().isEmpty()) {
+            console.println("curation: WARNING: " + t.aborted() + " were aborted; what they held is missing from the"
+                    + " Kafka topics (not from the Parquet files)");
         }
     }
 

@@ -159,7 +159,6 @@ class AlignmentLoopITCase {
         // a second process: the curation job resumes from its retained checkpoint, the loop from its journal
         List<IterationRecord> done;
         Optional<SnapshotManifest> rest;
-        long committed;
         try (LoopRunner runner = LoopRunner.start(config, new SyntheticSimulation(world, config.synthetic(),
                 config.seed()), console, CurationProgressListener.NONE, TrainingListener.NONE)) {
             done = runner.run(3);
@@ -167,10 +166,12 @@ class AlignmentLoopITCase {
             awaitNoNewFeedback(config);
             runner.awaitCurated(Duration.ofMinutes(1));
             rest = new SnapshotCutter(Clock.systemUTC(), Duration.ofMinutes(1)).cut(jobDir, "rest");
-            committed = SnapshotFiles.committedIn(jobDir).stream().mapToLong(SnapshotManifest.SnapshotFile::rows)
-                    .sum();
         }
-        assertThat(output.toString(StandardCharsets.UTF_8)).contains("curation: resuming the job from");
+        // counted once the job is cancelled, so that nothing it committed after the rest cut goes unseen
+        long committed = SnapshotFiles.committedIn(jobDir).stream().mapToLong(SnapshotManifest.SnapshotFile::rows)
+                .sum();
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("curation: resuming the job from")
+                .contains("curation: Kafka transactions of checkpoint").doesNotContain("were aborted");
 
         String id3 = AlignmentSteps.id(config, 3);
         assertThat(done).hasSize(3).allMatch(IterationRecord::isComplete);
@@ -213,9 +214,16 @@ class AlignmentLoopITCase {
         }
         assertThat(pairIds).doesNotHaveDuplicates().hasSize((int) committed);
 
+        // the pairs topic, read committed, holds the same pairs as the files, each once: the restored checkpoint's
+        // transactions (which the resumed job's Kafka committer reports as fenced when they were committed before the
+        // restart) were neither lost nor written again
+        List<PreferencePair> onTopic = read(config.kafka().pairs(), PreferencePair.class);
+        assertThat(onTopic).extracting(PreferencePair::getPairId).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(pairIds);
+
         // each iteration's candidates, judged by the simulated annotators, come back through curation into the next
         Map<String, PreferencePair> curated = new HashMap<>();
-        read(config.kafka().pairs(), PreferencePair.class).forEach(p -> curated.put(p.getPairId(), p));
+        onTopic.forEach(p -> curated.put(p.getPairId(), p));
         assertThat(comparisonsOf(snapshots.get(0), curated)).allMatch(c -> c.startsWith("cmp-"));
         for (int i = 1; i < 3; i++) {
             String parent = done.get(i - 1).checkpointId();

@@ -38,6 +38,19 @@ public final class RetainedCheckpoints {
         }
     }
 
+    /**
+     * The id of a checkpoint {@link #latest} found: the number in its folder's name.
+     *
+     * @throws IllegalArgumentException if {@code checkpoint} is not named {@code chk-<n>}
+     */
+    public static long checkpointId(Path checkpoint) {
+        long id = number(checkpoint);
+        if (id < 0 || !checkpoint.getFileName().toString().startsWith(PREFIX)) {
+            throw new IllegalArgumentException("not a checkpoint folder (" + PREFIX + "<n>): " + checkpoint);
+        }
+        return id;
+    }
+
     private record Candidate(Path dir, FileTime modified, long number) {}
 
     private static FileTime modified(Path p) {

@@ -113,7 +113,9 @@ public final class FlinkFiles {
 
     private static boolean isFile(FileSystem fs, Path path) throws IOException {
         try {
-            return !fs.getFileStatus(path).isDir();
+            // A local status asks the disk only when isDir() is called: a folder another writer deleted in between
+            // reads as "not a folder", so a file must also still exist.
+            return !fs.getFileStatus(path).isDir() && fs.exists(path);
         } catch (FileNotFoundException gone) {
             return false;
         }

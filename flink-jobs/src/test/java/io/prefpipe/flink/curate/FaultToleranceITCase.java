@@ -6,6 +6,7 @@ import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
 import io.prefpipe.kafka.embedded.KafkaTestTopics;
+import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
 import io.prefpipe.snapshot.SnapshotManifest;
@@ -142,6 +143,58 @@ class FaultToleranceITCase {
             awaitEventsIn(v2, scenario.messages().size());
             v2.stopWithSavepoint(tmp.resolve("savepoints"));
             scenario.assertExactlyOnce(v2.counts(), snapshotDir, pairsTopic(config.build()));
+        }
+    }
+
+    /**
+     * What the alignment loop does when its process stops and starts again: the unbounded job is cancelled mid-stream
+     * and resumed from its newest retained checkpoint, whose Kafka transactions the cancelled job has usually
+     * committed already. The resumed job's sinks commit them again; on brokers with transactions v2 the Kafka
+     * committer logs that as an ERROR ("producer is already fenced"), but nothing is lost or written twice.
+     */
+    @Test
+    void start_cancelledMidStreamThenResumedFromRetainedCheckpoint_countsEveryEventOnce() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        FaultScenario scenario = FaultScenario.generate(17, 1_000, 100, 50);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
+        Path snapshotDir = tmp.resolve("snapshot");
+        Path checkpoints = tmp.resolve("checkpoints");
+        CurationJobConfig.Builder config = config(suffix, snapshotDir).setBounded(false).setCheckpointDir(checkpoints);
+        int total = scenario.messages().size();
+
+        // about 16 s of feedback; the first job is cancelled halfway through, the second reads the rest
+        try (PacedProducer producer = new PacedProducer(KAFKA.bootstrapServers(), "feedback-" + suffix,
+                scenario.messages(), Duration.ofMillis(5))) {
+            try (CurationRun first = CurationJob.start(config.build(), CurationProgressListener.NONE)) {
+                awaitEventsIn(first, total / 2);
+                awaitCommittedPairs(snapshotDir);
+            }
+            Path latest = RetainedCheckpoints.latest(checkpoints).orElseThrow();
+            RestoredTransactions restored = RestoredTransactions.of(KAFKA.bootstrapServers(), "curate-" + suffix,
+                    RetainedCheckpoints.checkpointId(latest));
+            assertThat(restored.committed().size() + restored.open().size())
+                    .as("the checkpoint holds records in transactions: %s", restored).isPositive();
+            assertThat(restored.aborted()).isEmpty();
+
+            try (CurationRun second = CurationJob.start(config.setResumeFrom(latest).build(),
+                    CurationProgressListener.NONE)) {
+                producer.awaitAll();
+                awaitEventsIn(second, total);
+                second.stopWithSavepoint(tmp.resolve("savepoints"));
+                scenario.assertExactlyOnce(second.counts(), snapshotDir, pairsTopic(config.build()));
+            }
+        }
+        assertThat(TestTopics.readCommitted(KAFKA.bootstrapServers(), "feedback.dlq-" + suffix, DeadLetter.class))
+                .as("dead letters, each once").extracting(d -> d.getSourcePartition() + "/" + d.getSourceOffset())
+                .doesNotHaveDuplicates().hasSize(scenario.garbage());
+    }
+
+    /** Waits until a completed checkpoint of the running job in {@code snapshotDir} has committed pairs. */
+    private static void awaitCommittedPairs(Path snapshotDir) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (SnapshotCutter.pending(snapshotDir).pairs() == 0) {
+            assertThat(System.nanoTime()).as("waiting for a checkpoint that committed pairs").isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 
