@@ -164,4 +164,12 @@ class PairwiseVoteWindowTest {
                 Outcome.TIE, ShownFirst.UNKNOWN))).isInstanceOf(IllegalArgumentException.class);
         assertThat(window.received()).isZero();
     }
+
+    @Test
+    void new_capacityBeyondTheSortKeysRanks_isRejected() {
+        assertThat(new PairwiseVoteWindow(PairwiseVoteWindow.MAX_CAPACITY).capacity())
+                .isEqualTo(PairwiseVoteWindow.MAX_CAPACITY);
+        assertThatThrownBy(() -> new PairwiseVoteWindow(PairwiseVoteWindow.MAX_CAPACITY + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+    }
 }
