@@ -42,9 +42,9 @@ public final class PairwiseVoteWindow {
     public static final int MAX_CAPACITY = 1 << 28;
 
     private final int capacity;
-    private final Dictionary comparisons = new Dictionary();
-    private final Dictionary items = new Dictionary();
-    private final Dictionary annotators = new Dictionary();
+    private final Dictionary comparisons = new Dictionary(true);
+    private final Dictionary items = new Dictionary(false);
+    private final Dictionary annotators = new Dictionary(true);
     // The ring: slot (head + k) % slots.length holds the k-th oldest vote, k < size.
     private int[] comparison = new int[0];
     private int[] item = new int[0];
@@ -268,16 +268,9 @@ public final class PairwiseVoteWindow {
 
     /** Ranks a dictionary's live ids in id order: fills {@code rankOf[number]}, returns the numbers in rank order. */
     private static int[] rank(Dictionary dictionary, int[] rankOf) {
-        String[] ids = new String[dictionary.size()];
-        int count = 0;
-        for (int i = 0; i < dictionary.capacity(); i++) {
-            if (dictionary.id(i) != null) {
-                ids[count++] = dictionary.id(i);
-            }
-        }
-        Arrays.sort(ids);
-        int[] byRank = new int[count];
-        for (int r = 0; r < count; r++) {
+        String[] ids = dictionary.sortedIds();
+        int[] byRank = new int[ids.length];
+        for (int r = 0; r < ids.length; r++) {
             byRank[r] = dictionary.number(ids[r]);
             rankOf[byRank[r]] = r;
         }
@@ -381,7 +374,12 @@ public final class PairwiseVoteWindow {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Ids numbered densely, each number reused once the last vote holding it has left. */
+    /**
+     * Ids numbered densely, each number reused once the last vote holding it has left. One that keeps its order also
+     * keeps its live ids sorted from one {@link #sortedIds()} to the next: a window refitted every few thousand votes
+     * then sorts only the ids added since, and merges them into the previous order, instead of sorting tens of
+     * thousands of comparison ids at every fit.
+     */
     private static final class Dictionary {
         private final Map<String, Integer> numbers = new HashMap<>();
         private String[] ids = new String[16];
@@ -389,6 +387,18 @@ public final class PairwiseVoteWindow {
         private int[] free = new int[16];
         private int freeCount;
         private int used;
+        private final boolean keepsOrder;
+        /** The live ids at the last {@link #sortedIds()}, in order; {@code null} when it must sort them all. */
+        private String[] sorted;
+        /** The ids that became live since the last {@link #sortedIds()} (an id that left and came back is here). */
+        private final List<String> added = new ArrayList<>();
+        /** {@code sortedIds()} calls so far, and per number the call count when its id last became live. */
+        private int generation;
+        private int[] addedIn = new int[16];
+
+        Dictionary(boolean keepsOrder) {
+            this.keepsOrder = keepsOrder;
+        }
 
         int acquire(String id) {
             Integer n = numbers.get(id);
@@ -396,6 +406,9 @@ public final class PairwiseVoteWindow {
                 n = freeCount > 0 ? free[--freeCount] : newNumber();
                 numbers.put(id, n);
                 ids[n] = id;
+                if (keepsOrder) {
+                    noteAdded(id, n);
+                }
             }
             references[n]++;
             return n;
@@ -416,12 +429,76 @@ public final class PairwiseVoteWindow {
             if (used == ids.length) {
                 ids = Arrays.copyOf(ids, used * 2);
                 references = Arrays.copyOf(references, used * 2);
+                addedIn = Arrays.copyOf(addedIn, used * 2);
             }
             return used++;
         }
 
         String id(int n) {
             return ids[n];
+        }
+
+        private void noteAdded(String id, int n) {
+            addedIn[n] = generation;
+            added.add(id);
+            if (added.size() > 2 * numbers.size() + 1024) {
+                // Churn since the last sort outgrew the live ids: sorting them all afresh is cheaper than keeping it.
+                sorted = null;
+                added.clear();
+            }
+        }
+
+        /** The live ids in id order (needs {@code keepsOrder}). */
+        String[] sortedIds() {
+            String[] result;
+            if (sorted == null) {
+                result = new String[numbers.size()];
+                int count = 0;
+                for (int i = 0; i < used; i++) {
+                    if (ids[i] != null) {
+                        result[count++] = ids[i];
+                    }
+                }
+                Arrays.sort(result);
+            } else {
+                // the previous order, less the ids that left since (or left and came back: they are among the added)
+                String[] kept = new String[sorted.length];
+                int keptCount = 0;
+                for (String id : sorted) {
+                    Integer n = numbers.get(id);
+                    if (n != null && addedIn[n] < generation) {
+                        kept[keptCount++] = id;
+                    }
+                }
+                String[] fresh = new String[added.size()];
+                int freshCount = 0;
+                for (String id : added) {
+                    Integer n = numbers.get(id);
+                    if (n != null && addedIn[n] == generation) {
+                        fresh[freshCount++] = id;
+                        addedIn[n] = generation - 1; // taken: an id added twice is listed twice
+                    }
+                }
+                Arrays.sort(fresh, 0, freshCount);
+                result = merge(kept, keptCount, fresh, freshCount);
+            }
+            sorted = result;
+            added.clear();
+            generation++;
+            return result;
+        }
+
+        private static String[] merge(String[] a, int aCount, String[] b, int bCount) {
+            String[] out = new String[aCount + bCount];
+            int i = 0;
+            int j = 0;
+            int k = 0;
+            while (i < aCount && j < bCount) {
+                out[k++] = a[i].compareTo(b[j]) <= 0 ? a[i++] : b[j++];
+            }
+            System.arraycopy(a, i, out, k, aCount - i);
+            System.arraycopy(b, j, out, k + aCount - i, bCount - j);
+            return out;
         }
 
         /** The number of a live id. */
