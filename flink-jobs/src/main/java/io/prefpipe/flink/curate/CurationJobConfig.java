@@ -31,6 +31,7 @@ import static io.prefpipe.flink.curate.CurationJobOptions.TRANSACTION_TIMEOUT;
 import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.ingestion.validate.ValidationLimits;
+import io.prefpipe.labeling.aggregate.PairwiseVoteWindow;
 import io.prefpipe.labeling.curate.ComparisonCurator;
 import java.net.URI;
 import java.nio.file.Path;
@@ -151,6 +152,10 @@ public record CurationJobConfig(
         }
         if (estimatorWindowVotes < 1) {
             throw new IllegalArgumentException("estimatorWindowVotes must be >= 1, got " + estimatorWindowVotes);
+        }
+        if (estimatorWindowVotes > PairwiseVoteWindow.MAX_CAPACITY) {
+            throw new IllegalArgumentException("estimatorWindowVotes must be at most " + PairwiseVoteWindow.MAX_CAPACITY
+                    + ", got " + estimatorWindowVotes);
         }
         if (estimatorRefitEveryVotes < 1) {
             throw new IllegalArgumentException("estimatorRefitEveryVotes must be >= 1, got "

@@ -134,6 +134,13 @@ class CurationJobConfigTest {
     }
 
     @Test
+    void build_estimatorWindowBeyondWhatAWindowHolds_namesTheField() {
+        assertThatThrownBy(() -> valid().setEstimatorWindowVotes(Integer.MAX_VALUE).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("estimatorWindowVotes must be at most");
+    }
+
+    @Test
     void build_refitEveryZeroVotes_namesTheField() {
         assertThatThrownBy(() -> valid().setEstimatorRefitEveryVotes(0).build())
                 .isInstanceOf(IllegalArgumentException.class)

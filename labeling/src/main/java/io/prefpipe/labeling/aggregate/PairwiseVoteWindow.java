@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +35,16 @@ public final class PairwiseVoteWindow {
     private static final int FORMAT_VERSION = 1;
     private static final byte UNKNOWN_POSITION = (byte) CrowdDataset.UNKNOWN_POSITION;
     private static final IdIndex CLASSES = IdIndex.of(PairwiseDatasets.CLASSES);
+    /**
+     * The most votes a window holds. {@link #dataset()} sorts an item's votes by an int holding the annotator's rank
+     * above 3 bits of label and display order; a window has at most as many annotators as votes.
+     */
+    public static final int MAX_CAPACITY = 1 << 28;
 
     private final int capacity;
-    private final Dictionary comparisons = new Dictionary();
-    private final Dictionary items = new Dictionary();
-    private final Dictionary annotators = new Dictionary();
+    private final Dictionary comparisons = new Dictionary(true);
+    private final Dictionary items = new Dictionary(false);
+    private final Dictionary annotators = new Dictionary(true);
     // The ring: slot (head + k) % slots.length holds the k-th oldest vote, k < size.
     private int[] comparison = new int[0];
     private int[] item = new int[0];
@@ -53,8 +57,8 @@ public final class PairwiseVoteWindow {
 
     /** An empty window of at most {@code capacity} votes. */
     public PairwiseVoteWindow(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity must be in [1, " + MAX_CAPACITY + "], got " + capacity);
         }
         this.capacity = capacity;
     }
@@ -155,55 +159,122 @@ public final class PairwiseVoteWindow {
      */
     public CrowdDataset dataset() {
         int n = size;
-        Integer[] boxed = new Integer[n];
+        // Sorting the votes with a comparator over their ids cost 1.7 million string comparisons per fit of a
+        // 100,000-vote window. Instead, the live ids are ranked once (items in (comparison id, item key) order,
+        // annotators in id order), the votes are bucketed by item rank, and each item's few votes are sorted by one
+        // int: annotator rank, label, display order + 1. Votes with equal keys give equal rows, so the order among
+        // them does not matter.
+        int[] itemRank = new int[items.capacity()];
+        int[] itemByRank = rankItems(itemRank);
+        int[] annotatorRank = new int[annotators.capacity()];
+        int[] annotatorByRank = rank(annotators, annotatorRank);
+        int numItems = itemByRank.length;
+        int[] itemStart = new int[numItems + 1];
         for (int k = 0; k < n; k++) {
-            boxed[k] = slot(k);
+            itemStart[itemRank[item[slot(k)]] + 1]++;
         }
-        Arrays.sort(boxed, Comparator.<Integer, String>comparing(s -> comparisons.id(comparison[s]))
-                .thenComparing(s -> items.id(item[s]))
-                .thenComparing(s -> annotators.id(annotator[s]))
-                .thenComparingInt(s -> label[s])
-                .thenComparingInt(s -> shownFirst[s]));
+        for (int i = 0; i < numItems; i++) {
+            itemStart[i + 1] += itemStart[i];
+        }
+        int[] next = Arrays.copyOf(itemStart, numItems);
+        int[] keys = new int[n];
+        for (int k = 0; k < n; k++) {
+            int s = slot(k);
+            keys[next[itemRank[item[s]]]++] = annotatorRank[annotator[s]] << 3 | label[s] << 2 | (shownFirst[s] + 1);
+        }
 
-        int[] itemOf = new int[items.capacity()];
-        int[] annotatorOf = new int[annotators.capacity()];
-        Arrays.fill(itemOf, -1);
+        // every live item has a vote and items come in rank order, so an item's number in the dataset is its rank
+        String[] itemIds = new String[numItems];
+        int[] annotatorOf = new int[annotatorByRank.length];
         Arrays.fill(annotatorOf, -1);
-        String[] itemIds = new String[items.size()];
-        String[] annotatorIds = new String[annotators.size()];
-        int numItems = 0;
+        String[] annotatorIds = new String[annotatorByRank.length];
         int numAnnotators = 0;
         int[] dItem = new int[n];
         int[] dAnnotator = new int[n];
         int[] dLabel = new int[n];
         int[] dShown = null;
-        for (int j = 0; j < n; j++) {
-            int s = boxed[j];
-            int i = item[s];
-            if (itemOf[i] < 0) {
-                itemOf[i] = numItems;
-                itemIds[numItems++] = items.id(i);
-            }
-            int a = annotator[s];
-            if (annotatorOf[a] < 0) {
-                annotatorOf[a] = numAnnotators;
-                annotatorIds[numAnnotators++] = annotators.id(a);
-            }
-            dItem[j] = itemOf[i];
-            dAnnotator[j] = annotatorOf[a];
-            dLabel[j] = label[s];
-            if (shownFirst[s] != UNKNOWN_POSITION && dShown == null) {
-                // as CrowdDataset.Builder: positions are recorded once any judgement has one
-                dShown = new int[n];
-                Arrays.fill(dShown, 0, j, CrowdDataset.UNKNOWN_POSITION);
-            }
-            if (dShown != null) {
-                dShown[j] = shownFirst[s];
+        for (int i = 0; i < numItems; i++) {
+            itemIds[i] = items.id(itemByRank[i]);
+            Arrays.sort(keys, itemStart[i], itemStart[i + 1]);
+            for (int j = itemStart[i]; j < itemStart[i + 1]; j++) {
+                int a = keys[j] >>> 3;
+                if (annotatorOf[a] < 0) {
+                    annotatorOf[a] = numAnnotators;
+                    annotatorIds[numAnnotators++] = annotators.id(annotatorByRank[a]);
+                }
+                int shown = (keys[j] & 3) - 1;
+                dItem[j] = i;
+                dAnnotator[j] = annotatorOf[a];
+                dLabel[j] = keys[j] >>> 2 & 1;
+                if (shown != CrowdDataset.UNKNOWN_POSITION && dShown == null) {
+                    // as CrowdDataset.Builder: positions are recorded once any judgement has one
+                    dShown = new int[n];
+                    Arrays.fill(dShown, 0, j, CrowdDataset.UNKNOWN_POSITION);
+                }
+                if (dShown != null) {
+                    dShown[j] = shown;
+                }
             }
         }
         // every live id is in the window, so the arrays are full; ids of one dictionary are distinct
         return CrowdDataset.ofIndices(IdIndex.ofDistinct(itemIds), IdIndex.ofDistinct(annotatorIds), CLASSES,
                 dItem, dAnnotator, dLabel, dShown);
+    }
+
+    /**
+     * Ranks the live items by comparison id, then item key: fills {@code rankOf[item number]} and returns the item
+     * numbers in rank order. An item belongs to one comparison (its key starts with the comparison id), so the items
+     * are sorted by their comparison's rank, and only the few items of one comparison by their keys.
+     */
+    private int[] rankItems(int[] rankOf) {
+        int[] comparisonOf = new int[items.capacity()];
+        for (int k = 0; k < size; k++) {
+            int s = slot(k);
+            comparisonOf[item[s]] = comparison[s];
+        }
+        int[] comparisonRank = new int[comparisons.capacity()];
+        rank(comparisons, comparisonRank);
+        long[] byComparison = new long[items.size()];
+        int live = 0;
+        for (int i = 0; i < items.capacity(); i++) {
+            if (items.id(i) != null) {
+                byComparison[live++] = (long) comparisonRank[comparisonOf[i]] << 32 | i;
+            }
+        }
+        Arrays.sort(byComparison);
+        int[] byRank = new int[live];
+        for (int from = 0; from < live; ) {
+            int to = from + 1;
+            while (to < live && byComparison[to] >>> 32 == byComparison[from] >>> 32) {
+                to++;
+            }
+            for (int r = from; r < to; r++) {
+                // insertion sort by item key within one comparison: a handful of items each
+                int candidate = (int) byComparison[r];
+                int at = r;
+                while (at > from && items.id(byRank[at - 1]).compareTo(items.id(candidate)) > 0) {
+                    byRank[at] = byRank[at - 1];
+                    at--;
+                }
+                byRank[at] = candidate;
+            }
+            from = to;
+        }
+        for (int r = 0; r < live; r++) {
+            rankOf[byRank[r]] = r;
+        }
+        return byRank;
+    }
+
+    /** Ranks a dictionary's live ids in id order: fills {@code rankOf[number]}, returns the numbers in rank order. */
+    private static int[] rank(Dictionary dictionary, int[] rankOf) {
+        String[] ids = dictionary.sortedIds();
+        int[] byRank = new int[ids.length];
+        for (int r = 0; r < ids.length; r++) {
+            byRank[r] = dictionary.number(ids[r]);
+            rankOf[byRank[r]] = r;
+        }
+        return byRank;
     }
 
     /** Writes the window: its capacity, the votes received, and its votes with each distinct id once. */
@@ -303,7 +374,12 @@ public final class PairwiseVoteWindow {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Ids numbered densely, each number reused once the last vote holding it has left. */
+    /**
+     * Ids numbered densely, each number reused once the last vote holding it has left. One that keeps its order also
+     * keeps its live ids sorted from one {@link #sortedIds()} to the next: a window refitted every few thousand votes
+     * then sorts only the ids added since, and merges them into the previous order, instead of sorting tens of
+     * thousands of comparison ids at every fit.
+     */
     private static final class Dictionary {
         private final Map<String, Integer> numbers = new HashMap<>();
         private String[] ids = new String[16];
@@ -311,6 +387,18 @@ public final class PairwiseVoteWindow {
         private int[] free = new int[16];
         private int freeCount;
         private int used;
+        private final boolean keepsOrder;
+        /** The live ids at the last {@link #sortedIds()}, in order; {@code null} when it must sort them all. */
+        private String[] sorted;
+        /** The ids that became live since the last {@link #sortedIds()} (an id that left and came back is here). */
+        private final List<String> added = new ArrayList<>();
+        /** {@code sortedIds()} calls so far, and per number the call count when its id last became live. */
+        private int generation;
+        private int[] addedIn = new int[16];
+
+        Dictionary(boolean keepsOrder) {
+            this.keepsOrder = keepsOrder;
+        }
 
         int acquire(String id) {
             Integer n = numbers.get(id);
@@ -318,6 +406,9 @@ public final class PairwiseVoteWindow {
                 n = freeCount > 0 ? free[--freeCount] : newNumber();
                 numbers.put(id, n);
                 ids[n] = id;
+                if (keepsOrder) {
+                    noteAdded(id, n);
+                }
             }
             references[n]++;
             return n;
@@ -338,12 +429,81 @@ public final class PairwiseVoteWindow {
             if (used == ids.length) {
                 ids = Arrays.copyOf(ids, used * 2);
                 references = Arrays.copyOf(references, used * 2);
+                addedIn = Arrays.copyOf(addedIn, used * 2);
             }
             return used++;
         }
 
         String id(int n) {
             return ids[n];
+        }
+
+        private void noteAdded(String id, int n) {
+            addedIn[n] = generation;
+            added.add(id);
+            if (added.size() > 2 * numbers.size() + 1024) {
+                // Churn since the last sort outgrew the live ids: sorting them all afresh is cheaper than keeping it.
+                sorted = null;
+                added.clear();
+            }
+        }
+
+        /** The live ids in id order (needs {@code keepsOrder}). */
+        String[] sortedIds() {
+            String[] result;
+            if (sorted == null) {
+                result = new String[numbers.size()];
+                int count = 0;
+                for (int i = 0; i < used; i++) {
+                    if (ids[i] != null) {
+                        result[count++] = ids[i];
+                    }
+                }
+                Arrays.sort(result);
+            } else {
+                // the previous order, less the ids that left since (or left and came back: they are among the added)
+                String[] kept = new String[sorted.length];
+                int keptCount = 0;
+                for (String id : sorted) {
+                    Integer n = numbers.get(id);
+                    if (n != null && addedIn[n] < generation) {
+                        kept[keptCount++] = id;
+                    }
+                }
+                String[] fresh = new String[added.size()];
+                int freshCount = 0;
+                for (String id : added) {
+                    Integer n = numbers.get(id);
+                    if (n != null && addedIn[n] == generation) {
+                        fresh[freshCount++] = id;
+                        addedIn[n] = generation - 1; // taken: an id added twice is listed twice
+                    }
+                }
+                Arrays.sort(fresh, 0, freshCount);
+                result = merge(kept, keptCount, fresh, freshCount);
+            }
+            sorted = result;
+            added.clear();
+            generation++;
+            return result;
+        }
+
+        private static String[] merge(String[] a, int aCount, String[] b, int bCount) {
+            String[] out = new String[aCount + bCount];
+            int i = 0;
+            int j = 0;
+            int k = 0;
+            while (i < aCount && j < bCount) {
+                out[k++] = a[i].compareTo(b[j]) <= 0 ? a[i++] : b[j++];
+            }
+            System.arraycopy(a, i, out, k, aCount - i);
+            System.arraycopy(b, j, out, k + aCount - i, bCount - j);
+            return out;
+        }
+
+        /** The number of a live id. */
+        int number(String id) {
+            return numbers.get(id);
         }
 
         /** The ids in use. */

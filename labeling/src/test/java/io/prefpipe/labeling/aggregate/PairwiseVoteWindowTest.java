@@ -97,6 +97,39 @@ class PairwiseVoteWindowTest {
     }
 
     @Test
+    void dataset_afterFarMoreNewComparisonsThanTheWindowHolds_isTheDatasetOfTheLastVotes() {
+        // between two datasets the window sees many times its size in new comparison ids, so it sorts afresh
+        List<Cast> casts = stream(11, 20_000, true);
+        PairwiseVoteWindow window = new PairwiseVoteWindow(200);
+        for (int i = 0; i < casts.size(); i++) {
+            window.add(casts.get(i).comparisonId(), casts.get(i).vote());
+            if (i == 100 || i == 9_000 || i == 9_050 || i == casts.size() - 1) {
+                assertSameDataset(window.dataset(), expected(casts.subList(0, i + 1), 200));
+            }
+        }
+    }
+
+    @Test
+    void dataset_withIdsThatLeaveTheWindowAndComeBack_isTheDatasetOfTheLastVotes() {
+        // Annotators take turns in runs of 60 votes: one leaves the window of 50 ten votes before it votes again, both
+        // between two datasets 30 votes apart.
+        List<Cast> casts = new ArrayList<>();
+        for (Cast c : stream(13, 3_000, true)) {
+            PairwiseVote v = c.vote();
+            casts.add(new Cast(c.comparisonId(), new PairwiseVote(v.eventId(),
+                    "annotator-" + (casts.size() / 60) % 2 + "-" + casts.size() % 3, v.pair(), v.outcome(),
+                    v.shownFirst())));
+        }
+        PairwiseVoteWindow window = new PairwiseVoteWindow(50);
+        for (int i = 0; i < casts.size(); i++) {
+            window.add(casts.get(i).comparisonId(), casts.get(i).vote());
+            if (i % 30 == 10 || i == casts.size() - 1) {
+                assertSameDataset(window.dataset(), expected(casts.subList(0, i + 1), 50));
+            }
+        }
+    }
+
+    @Test
     void dataset_ofTheSameVotesInAnotherArrivalOrder_isTheSame() {
         List<Cast> casts = stream(11, 2_000, true);
         List<Cast> shuffled = new ArrayList<>(casts);
@@ -163,5 +196,13 @@ class PairwiseVoteWindowTest {
         assertThatThrownBy(() -> window.add("c1", new PairwiseVote("e1", "a", ResponsePair.of("r1", "r2"),
                 Outcome.TIE, ShownFirst.UNKNOWN))).isInstanceOf(IllegalArgumentException.class);
         assertThat(window.received()).isZero();
+    }
+
+    @Test
+    void new_capacityBeyondTheSortKeysRanks_isRejected() {
+        assertThat(new PairwiseVoteWindow(PairwiseVoteWindow.MAX_CAPACITY).capacity())
+                .isEqualTo(PairwiseVoteWindow.MAX_CAPACITY);
+        assertThatThrownBy(() -> new PairwiseVoteWindow(PairwiseVoteWindow.MAX_CAPACITY + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
     }
 }
