@@ -7,7 +7,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -16,10 +15,10 @@ import org.apache.flink.types.StringValue;
  * Writes a {@link ValidEvent} as its ids, two longs, its Avro bytes and its votes without their comparison and event
  * ids (they are the event's); the {@link TypeInformation} of {@link ValidEvent} (see {@link RecordTypeInfo}).
  *
- * <p>Immutable as far as Flink is concerned: no operator changes an event or the arrays it holds, so neither the
- * network stack nor the state backend needs to copy one.
+ * <p>No operator changes an event or the arrays it holds, so it is never copied (see
+ * {@link ImmutableRecordSerializer}).
  */
-public final class ValidEventSerializer extends TypeSerializerSingleton<ValidEvent> {
+public final class ValidEventSerializer extends ImmutableRecordSerializer<ValidEvent> {
     private static final long serialVersionUID = 1L;
     static final ValidEventSerializer INSTANCE = new ValidEventSerializer();
 
@@ -36,31 +35,6 @@ public final class ValidEventSerializer extends TypeSerializerSingleton<ValidEve
         public Snapshot() {
             super(() -> INSTANCE);
         }
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public ValidEvent createInstance() {
-        return null;
-    }
-
-    @Override
-    public ValidEvent copy(ValidEvent from) {
-        return from;
-    }
-
-    @Override
-    public ValidEvent copy(ValidEvent from, ValidEvent reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -90,16 +64,6 @@ public final class ValidEventSerializer extends TypeSerializerSingleton<ValidEve
             votes[i] = WindowVoteSerializer.readVote(comparisonId, eventId, in);
         }
         return new ValidEvent(eventId, comparisonId, eventTime, fingerprint, avro, votes);
-    }
-
-    @Override
-    public ValidEvent deserialize(ValidEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -18,7 +17,7 @@ import org.apache.flink.types.StringValue;
  * Writes a {@link WindowVote} as its five ids and two one-byte enums; the {@link TypeInformation} of
  * {@link WindowVote} (see {@link RecordTypeInfo}).
  */
-public final class WindowVoteSerializer extends TypeSerializerSingleton<WindowVote> {
+public final class WindowVoteSerializer extends ImmutableRecordSerializer<WindowVote> {
     private static final long serialVersionUID = 1L;
     static final WindowVoteSerializer INSTANCE = new WindowVoteSerializer();
     private static final Outcome[] OUTCOMES = Outcome.values();
@@ -40,31 +39,6 @@ public final class WindowVoteSerializer extends TypeSerializerSingleton<WindowVo
     }
 
     @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public WindowVote createInstance() {
-        return null;
-    }
-
-    @Override
-    public WindowVote copy(WindowVote from) {
-        return from;
-    }
-
-    @Override
-    public WindowVote copy(WindowVote from, WindowVote reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(WindowVote vote, DataOutputView out) throws IOException {
         StringValue.writeString(vote.comparisonId(), out);
         StringValue.writeString(vote.eventId(), out);
@@ -74,16 +48,6 @@ public final class WindowVoteSerializer extends TypeSerializerSingleton<WindowVo
     @Override
     public WindowVote deserialize(DataInputView in) throws IOException {
         return readVote(StringValue.readString(in), StringValue.readString(in), in);
-    }
-
-    @Override
-    public WindowVote deserialize(WindowVote reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override
