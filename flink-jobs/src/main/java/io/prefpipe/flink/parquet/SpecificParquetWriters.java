@@ -8,6 +8,7 @@ import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
@@ -40,8 +41,27 @@ public final class SpecificParquetWriters {
             this.codec = Objects.requireNonNull(codec, "codec");
         }
 
+        /**
+         * Builds the writer with Parquet's own class loader as the thread's context class loader. Parquet keeps each
+         * codec it creates in a static cache with the Hadoop Configuration it was created with, and that
+         * configuration keeps the context class loader of the moment: in a task, the job's user-code class loader,
+         * which Flink closes when the job ends. A later job in the same JVM (a restart in process, as the loop does)
+         * then fails its checkpoint with "Trying to access closed classloader" when the cached codec reads its
+         * settings. The cache lives as long as Parquet's classes, so its configurations must hold their loader.
+         */
         @Override
         public ParquetWriter<T> createWriter(OutputFile out) throws IOException {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(CodecFactory.class.getClassLoader());
+            try {
+                return build(out);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+
+        private ParquetWriter<T> build(OutputFile out) throws IOException {
             SpecificData model = SpecificData.getForClass(type);
             return AvroParquetWriter.<T>builder(out)
                     .withSchema(model.getSchema(type))

@@ -3,6 +3,8 @@ package io.prefpipe.flink.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prefpipe.schema.PreferencePair;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,11 @@ import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.local.LocalDataOutputStream;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.util.InstantiationUtil;
+import org.apache.hadoop.conf.Configurable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -84,5 +89,39 @@ class SpecificParquetWritersTest {
             writer.finish();
         }
         assertThat(ParquetFooters.rowCount(new org.apache.flink.core.fs.Path(file.toUri()))).isEqualTo(1);
+    }
+
+    @Test
+    void zstd_cachedCodecDoesNotHoldTheClassLoaderOfTheTaskThatCreatedIt() throws Exception {
+        // A task runs with the job's user-code class loader as its context loader, closed when the job ends.
+        CachedCodecs.clear();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try (URLClassLoader jobLoader = new URLClassLoader(new URL[0], previous)) {
+            thread.setContextClassLoader(jobLoader);
+            TestPairs.write(tmp.resolve("job.parquet"), TestPairs.pairs(1));
+            thread.setContextClassLoader(previous);
+
+            assertThat(CachedCodecs.configurations()).isNotEmpty()
+                    .allSatisfy(conf -> assertThat(conf.getClassLoader()).isNotSameAs(jobLoader));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** Reads Parquet's static codec cache, which only a subclass of its factory can reach. */
+    private static final class CachedCodecs extends CodecFactory {
+        private CachedCodecs() {
+            super(new Configuration(), 0);
+        }
+
+        static void clear() {
+            CODEC_BY_NAME.clear();
+        }
+
+        static List<Configuration> configurations() {
+            return CODEC_BY_NAME.values().stream().filter(Configurable.class::isInstance)
+                    .map(codec -> ((Configurable) codec).getConf()).toList();
+        }
     }
 }
