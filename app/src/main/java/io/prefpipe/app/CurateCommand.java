@@ -7,6 +7,7 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
+import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine.Command;
@@ -179,10 +181,15 @@ final class CurateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CurationJobConfig config = config();
-        if (config.resumeFrom() != null) {
-            System.out.println("resuming from " + config.resumeFrom());
-        }
         CurationProgressListener progress = new CurationProgressListener() {
+            @Override
+            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+                System.out.println("resuming from " + checkpoint);
+                transactions.ifPresentOrElse(t -> t.report().forEach(System.out::println),
+                        () -> System.out.println("cannot tell what became of the Kafka transactions of " + checkpoint
+                                + " (see the log)"));
+            }
+
             @Override
             public void onStarted(String jobId, SourcePlan plan) {
                 System.out.printf("curation job %s reading %s (%d partitions)%n", jobId, String.join(", ", plan.topics()), plan.partitions());

@@ -75,9 +75,6 @@ public final class LiveCuration implements AutoCloseable {
             Optional<Path> retained = RetainedCheckpoints.latest(c.checkpointDir());
             if (retained.isPresent()) {
                 resumeFrom = retained.get();
-                console.println("curation: resuming the job from " + resumeFrom);
-                reportRestoredTransactions(config.kafka().bootstrap(), transactionalIdPrefix,
-                        RetainedCheckpoints.checkpointId(resumeFrom), console);
             } else if (committedAnything(c.jobDir())) {
                 throw new IOException("the curation job folder " + c.jobDir() + " holds committed pairs, but "
                         + c.checkpointDir() + " holds no complete checkpoint to resume the job from");
@@ -107,7 +104,15 @@ public final class LiveCuration implements AutoCloseable {
                 .setParallelism(c.parallelism())
                 .setResumeFrom(resumeFrom)
                 .build();
-        CurationRun run = CurationJob.start(job, listener);
+        CurationRun run = CurationJob.start(job, listener.andThen(new CurationProgressListener() {
+            @Override
+            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+                console.println("curation: resuming the job from " + checkpoint);
+                transactions.ifPresentOrElse(t -> t.report().forEach(line -> console.println("curation: " + line)),
+                        () -> console.println("curation: cannot tell what became of the Kafka transactions of "
+                                + checkpoint + " (see the log)"));
+            }
+        }));
         console.printf("curation: job %s reads %s from the offsets in %s (unbounded, aggregator %s, decides a"
                 + " comparison after %d votes or %s of event time, commits every %s)%n", run.jobId(),
                 String.join(", ", run.plan().topics()), c.jobDir(), c.aggregator(), c.emitAfterVotes(),
@@ -216,35 +221,6 @@ public final class LiveCuration implements AutoCloseable {
             throw new IOException("interrupted while reading the end offsets of " + topics, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("cannot read the end offsets of " + topics + ": " + e, e);
-        }
-    }
-
-    /**
-     * Says what the resumed job's Kafka sinks will do with the transactions of the checkpoint it restores, before they
-     * log it: they commit each again, and one the previous run committed already is refused as fenced, which the
-     * connector logs as an ERROR that "most likely signals data loss" (see {@link RestoredTransactions}).
-     */
-    private static void reportRestoredTransactions(String bootstrap, String transactionalIdPrefix, long checkpointId,
-            PrintStream console) {
-        RestoredTransactions t;
-        try {
-            t = RestoredTransactions.of(bootstrap, transactionalIdPrefix, checkpointId);
-        } catch (IOException e) {
-            console.println("curation: cannot tell what became of the Kafka transactions of checkpoint " + checkpointId
-                    + " (" + e.getMessage() + ")");
-            return;
-        }
-        console.printf("curation: Kafka transactions of checkpoint %d: %d committed before the restart, %d still open"
-                + " (the job commits them), %d aborted%n", checkpointId, t.committed().size(), t.open().size(),
-                t.aborted().size());
-        if (!t.committed().isEmpty()) {
-            console.println("curation: the job commits " + t.committed() + " again at their old producer epoch, which"
-                    + " Kafka refuses as fenced: the Kafka committer's ERROR that their producer is already fenced is"
-                    + " expected and loses nothing");
-        }
-        if (!t.aborted().isEmpty()) {
-            console.println("curation: WARNING: " + t.aborted() + " were aborted; what they held is missing from the"
-                    + " Kafka topics (not from the Parquet files)");
         }
     }
 

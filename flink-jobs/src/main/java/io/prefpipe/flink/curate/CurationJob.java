@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -26,6 +27,8 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the curation job on a local Flink MiniCluster bound to 127.0.0.1 ({@link #start}, {@link #run}), or submits it
@@ -45,6 +48,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class CurationJob {
     /** Key groups of keyed state; fixed, so that a savepoint can be restored at another parallelism. */
     static final int MAX_PARALLELISM = 128;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CurationJob.class);
 
     private CurationJob() {}
 
@@ -84,11 +89,29 @@ public final class CurationJob {
         Path checkpoints = temporaryCheckpoints != null ? temporaryCheckpoints : config.checkpointDir();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
                 localConfiguration(config, checkpoints));
+        if (config.resumeFrom() != null) {
+            listener.onResuming(config.resumeFrom(), restoredTransactions(config));
+        }
         try {
             return submit(env, config, config.resumeFrom() != null, listener, probe, temporaryCheckpoints);
         } catch (RuntimeException e) {
             CurationRun.deleteQuietly(temporaryCheckpoints);
             throw e;
+        }
+    }
+
+    /**
+     * What became of the Kafka transactions of the checkpoint {@code config} resumes from; empty (and logged) if the
+     * brokers cannot list them or the checkpoint's id cannot be read, which does not stop the job from resuming.
+     */
+    private static Optional<RestoredTransactions> restoredTransactions(CurationJobConfig config) {
+        try {
+            return Optional.of(RestoredTransactions.of(config.bootstrapServers(), config.transactionalIdPrefix(),
+                    RetainedCheckpoints.checkpointId(config.resumeFrom())));
+        } catch (IOException e) {
+            LOG.warn("cannot tell what became of the Kafka transactions of {}: {}", config.resumeFrom(),
+                    e.getMessage());
+            return Optional.empty();
         }
     }
 

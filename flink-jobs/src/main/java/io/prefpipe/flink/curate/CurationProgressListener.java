@@ -2,7 +2,9 @@ package io.prefpipe.flink.curate;
 
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,13 @@ public interface CurationProgressListener {
     /** Does nothing. */
     CurationProgressListener NONE = new CurationProgressListener() {};
 
+    /**
+     * The job is about to be submitted to resume from {@code checkpoint}; {@code transactions} says what became of the
+     * Kafka transactions its sinks had pre-committed there, empty if the brokers could not list them (the run logs
+     * why). Called before the restored sinks log anything about those transactions.
+     */
+    default void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {}
+
     /** The job was submitted and will read what {@code plan} covers. */
     default void onStarted(String jobId, SourcePlan plan) {}
 
@@ -24,10 +33,46 @@ public interface CurationProgressListener {
     /** A bounded run finished and its manifest is written. */
     default void onFinished(CurationReport report) {}
 
+    /** A listener that passes every call to this one, then to {@code next}. */
+    default CurationProgressListener andThen(CurationProgressListener next) {
+        CurationProgressListener first = this;
+        return new CurationProgressListener() {
+            @Override
+            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+                first.onResuming(checkpoint, transactions);
+                next.onResuming(checkpoint, transactions);
+            }
+
+            @Override
+            public void onStarted(String jobId, SourcePlan plan) {
+                first.onStarted(jobId, plan);
+                next.onStarted(jobId, plan);
+            }
+
+            @Override
+            public void onProgress(Counts counts, Duration elapsed) {
+                first.onProgress(counts, elapsed);
+                next.onProgress(counts, elapsed);
+            }
+
+            @Override
+            public void onFinished(CurationReport report) {
+                first.onFinished(report);
+                next.onFinished(report);
+            }
+        };
+    }
+
     /** Logs every call at info level through SLF4J. */
     static CurationProgressListener logging() {
         Logger log = LoggerFactory.getLogger(CurationProgressListener.class);
         return new CurationProgressListener() {
+            @Override
+            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+                log.info("curation job resumes from {}", checkpoint);
+                transactions.ifPresent(t -> t.report().forEach(line -> log.info("{}", line)));
+            }
+
             @Override
             public void onStarted(String jobId, SourcePlan plan) {
                 log.info("curation job {} started on {} ({} partitions, up to {} messages)", jobId, plan.topics(),

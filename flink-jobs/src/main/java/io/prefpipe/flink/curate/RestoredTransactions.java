@@ -1,8 +1,10 @@
 package io.prefpipe.flink.curate;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -76,6 +78,27 @@ public record RestoredTransactions(long checkpointId, List<String> committed, Li
                 .toList();
         return new RestoredTransactions(checkpointId, ids(ofCheckpoint, Set.of(TransactionState.COMPLETE_COMMIT)),
                 ids(ofCheckpoint, OPEN), ids(ofCheckpoint, ABORTED));
+    }
+
+    /**
+     * What this means for the resumed job, one line each, for a console or a log: the counts, then why the sink's
+     * fenced ERROR about the committed transactions is expected, then a warning naming the aborted ones, if any.
+     */
+    public List<String> report() {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "Kafka transactions of checkpoint %d: %d committed before the restart,"
+                + " %d still open (the job commits them), %d aborted", checkpointId, committed.size(), open.size(),
+                aborted.size()));
+        if (!committed.isEmpty()) {
+            lines.add("the job commits " + committed + " again at their old producer epoch, which Kafka refuses as"
+                    + " fenced: the Kafka committer's ERROR that their producer is already fenced is expected and"
+                    + " loses nothing");
+        }
+        if (!aborted.isEmpty()) {
+            lines.add("WARNING: " + aborted + " were aborted; what they held is missing from the Kafka topics (not"
+                    + " from the Parquet files)");
+        }
+        return lines;
     }
 
     private static List<String> ids(List<TransactionListing> listings, Set<TransactionState> states) {

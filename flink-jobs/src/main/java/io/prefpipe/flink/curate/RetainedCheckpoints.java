@@ -1,5 +1,7 @@
 package io.prefpipe.flink.curate;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
 
 /**
  * Finds the checkpoints a curation job left in its checkpoint folder. Flink writes them as
@@ -39,16 +42,20 @@ public final class RetainedCheckpoints {
     }
 
     /**
-     * The id of a checkpoint {@link #latest} found: the number in its folder's name.
+     * The id of a retained checkpoint or a savepoint: the one its {@code _metadata} file records (a savepoint's
+     * folder name does not carry it).
      *
-     * @throws IllegalArgumentException if {@code checkpoint} is not named {@code chk-<n>}
+     * @throws IOException naming the folder if it holds no readable {@code _metadata}
      */
-    public static long checkpointId(Path checkpoint) {
-        long id = number(checkpoint);
-        if (id < 0 || !checkpoint.getFileName().toString().startsWith(PREFIX)) {
-            throw new IllegalArgumentException("not a checkpoint folder (" + PREFIX + "<n>): " + checkpoint);
+    public static long checkpointId(Path checkpointOrSavepoint) throws IOException {
+        Path metadata = checkpointOrSavepoint.resolve(METADATA);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(metadata)))) {
+            return Checkpoints.loadCheckpointMetadata(in, RetainedCheckpoints.class.getClassLoader(),
+                    checkpointOrSavepoint.toString()).getCheckpointId();
+        } catch (IOException e) {
+            throw new IOException("cannot read the checkpoint id of " + checkpointOrSavepoint + " from its "
+                    + METADATA + ": " + e.getMessage(), e);
         }
-        return id;
     }
 
     private record Candidate(Path dir, FileTime modified, long number) {}

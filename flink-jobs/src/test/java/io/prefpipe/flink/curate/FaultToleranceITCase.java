@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -170,14 +171,22 @@ class FaultToleranceITCase {
                 awaitCommittedPairs(snapshotDir);
             }
             Path latest = RetainedCheckpoints.latest(checkpoints).orElseThrow();
-            RestoredTransactions restored = RestoredTransactions.of(KAFKA.bootstrapServers(), "curate-" + suffix,
-                    RetainedCheckpoints.checkpointId(latest));
-            assertThat(restored.committed().size() + restored.open().size())
-                    .as("the checkpoint holds records in transactions: %s", restored).isPositive();
-            assertThat(restored.aborted()).isEmpty();
+            List<RestoredTransactions> heard = new ArrayList<>();
+            CurationProgressListener resuming = new CurationProgressListener() {
+                @Override
+                public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+                    assertThat(checkpoint).isEqualTo(latest);
+                    heard.add(transactions.orElseThrow());
+                }
+            };
 
-            try (CurationRun second = CurationJob.start(config.setResumeFrom(latest).build(),
-                    CurationProgressListener.NONE)) {
+            try (CurationRun second = CurationJob.start(config.setResumeFrom(latest).build(), resuming)) {
+                assertThat(heard).as("told before the job was submitted").hasSize(1);
+                RestoredTransactions restored = heard.get(0);
+                assertThat(restored.checkpointId()).isEqualTo(RetainedCheckpoints.checkpointId(latest));
+                assertThat(restored.committed().size() + restored.open().size())
+                        .as("the checkpoint holds records in transactions: %s", restored).isPositive();
+                assertThat(restored.aborted()).isEmpty();
                 producer.awaitAll();
                 awaitEventsIn(second, total);
                 second.stopWithSavepoint(tmp.resolve("savepoints"));

@@ -41,4 +41,24 @@ class RestoredTransactionsTest {
         assertThat(t.open()).isEmpty();
         assertThat(t.aborted()).isEmpty();
     }
+
+    @Test
+    void report_committedOnly_explainsTheFencedErrorAndWarnsOfNothing() {
+        List<String> report = new RestoredTransactions(7, List.of("p-pairs-0-7"), List.of(), List.of()).report();
+
+        assertThat(report).hasSize(2);
+        assertThat(report.get(0)).isEqualTo("Kafka transactions of checkpoint 7: 1 committed before the restart,"
+                + " 0 still open (the job commits them), 0 aborted");
+        assertThat(report.get(1)).contains("[p-pairs-0-7]", "fenced", "expected and loses nothing");
+    }
+
+    @Test
+    void report_aborted_warnsNamingThem() {
+        List<String> report = new RestoredTransactions(7, List.of(), List.of("p-dlq-0-7"), List.of("p-pairs-1-7"))
+                .report();
+
+        assertThat(report).hasSize(2);
+        assertThat(report.get(0)).contains("0 committed", "1 still open", "1 aborted");
+        assertThat(report.get(1)).startsWith("WARNING: [p-pairs-1-7] were aborted");
+    }
 }

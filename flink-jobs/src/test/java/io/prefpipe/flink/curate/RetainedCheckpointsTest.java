@@ -3,21 +3,55 @@ package io.prefpipe.flink.curate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RetainedCheckpointsTest {
 
-    @Test
-    void checkpointId_checkpointFolder_isTheNumberInItsName() {
-        assertThat(RetainedCheckpoints.checkpointId(Path.of("/ckpt/job/chk-42"))).isEqualTo(42);
+    @TempDir
+    Path tmp;
+
+    private Path withMetadata(Path dir, long checkpointId) throws IOException {
+        Files.createDirectories(dir);
+        try (OutputStream out = Files.newOutputStream(dir.resolve("_metadata"))) {
+            Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(checkpointId, List.of(), List.of()),
+                    new DataOutputStream(out));
+        }
+        return dir;
     }
 
     @Test
-    void checkpointId_otherFolder_isRefused() {
-        assertThatThrownBy(() -> RetainedCheckpoints.checkpointId(Path.of("/ckpt/savepoint-1a2b3c")))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RetainedCheckpoints.checkpointId(Path.of("/ckpt/xyz-12")))
-                .isInstanceOf(IllegalArgumentException.class);
+    void checkpointId_retainedCheckpoint_isTheIdItsMetadataRecords() throws IOException {
+        assertThat(RetainedCheckpoints.checkpointId(withMetadata(tmp.resolve("job/chk-42"), 42))).isEqualTo(42);
+    }
+
+    @Test
+    void checkpointId_savepoint_isTheIdItsMetadataRecordsThoughItsNameHasNone() throws IOException {
+        assertThat(RetainedCheckpoints.checkpointId(withMetadata(tmp.resolve("savepoint-1a2b3c-4d5e6f"), 17)))
+                .isEqualTo(17);
+    }
+
+    @Test
+    void checkpointId_folderWithoutMetadata_isRefusedNamingIt() throws IOException {
+        Path unfinished = Files.createDirectories(tmp.resolve("job/chk-43"));
+        assertThatThrownBy(() -> RetainedCheckpoints.checkpointId(unfinished))
+                .isInstanceOf(IOException.class).hasMessageContaining(unfinished.toString());
+    }
+
+    @Test
+    void latest_picksTheNewestCompleteCheckpoint() throws IOException {
+        withMetadata(tmp.resolve("job/chk-3"), 3);
+        Path newest = withMetadata(tmp.resolve("job/chk-4"), 4);
+        Files.createDirectories(tmp.resolve("job/chk-5"));
+
+        assertThat(RetainedCheckpoints.latest(tmp)).contains(newest);
     }
 }
