@@ -80,20 +80,15 @@ class JobJarSubmissionIT {
         URI snapshots = ForeignSchemeFileSystem.uri("job-jar-it/" + suffix);
         Path log = tmp.resolve("flink-run.log");
 
-        Process flink = start(log, "2", "1", "run", "-p", "2", JAR.toString(),
-                "--bootstrap", KAFKA.bootstrapServers(),
-                "--feedback-topic", stream.avroTopic(),
-                "--feedback-json-topic", stream.jsonTopic(),
-                "--dead-letter-topic", "dlq-" + suffix,
-                "--pairs-topic", "pairs-" + suffix,
-                "--annotators-topic", "annotators-" + suffix,
-                "--group-id", "curate-" + suffix,
-                "--transactional-id-prefix", "curate-" + suffix,
+        List<String> args = new ArrayList<>(List.of("2", "1", "run", "-p", "2", JAR.toString()));
+        args.addAll(stream.jobArguments(KAFKA.bootstrapServers(), suffix));
+        args.addAll(List.of(
                 "--snapshots", snapshots.toString(),
                 "--snapshot-id", "nightly",
                 "--checkpoint-dir", Locations.of(tmp.resolve("checkpoints")).toString(),
                 "--checkpoint-interval", "500 ms",
-                "--bounded");
+                "--bounded"));
+        Process flink = start(log, args.toArray(String[]::new));
         try {
             assertThat(flink.waitFor(4, TimeUnit.MINUTES)).as("flink run finished; log:%n%s", output(log)).isTrue();
         } finally {

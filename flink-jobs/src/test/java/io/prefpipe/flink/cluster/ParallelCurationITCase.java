@@ -97,16 +97,8 @@ class ParallelCurationITCase {
     private Run run(SyntheticStream stream, int parallelism, URI snapshot) throws Exception {
         String name = "p" + parallelism + "-" + UUID.randomUUID();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        CurationReport report = FLINK.asContext(() -> CurationJobMain.run(Instant.now(),
-                new PrintStream(printed, true, StandardCharsets.UTF_8),
-                "--bootstrap", KAFKA.bootstrapServers(),
-                "--feedback-topic", stream.avroTopic(),
-                "--feedback-json-topic", stream.jsonTopic(),
-                "--dead-letter-topic", "dlq-" + name,
-                "--pairs-topic", "pairs-" + name,
-                "--annotators-topic", "annotators-" + name,
-                "--group-id", "curate-" + name,
-                "--transactional-id-prefix", "curate-" + name,
+        List<String> args = new ArrayList<>(stream.jobArguments(KAFKA.bootstrapServers(), name));
+        args.addAll(List.of(
                 "--snapshot-dir", snapshot.toString(),
                 "--checkpoint-dir", Locations.of(tmp.resolve("checkpoints-" + name)).toString(),
                 "--parallelism", Integer.toString(parallelism),
@@ -116,7 +108,9 @@ class ParallelCurationITCase {
                 "--emit-after-votes", "1000",
                 "--comparison-window", "365 d",
                 "--estimator.refit-interval", "1 h",
-                "--progress-interval", "1 s")).orElseThrow();
+                "--progress-interval", "1 s"));
+        CurationReport report = FLINK.asContext(() -> CurationJobMain.run(Instant.now(),
+                new PrintStream(printed, true, StandardCharsets.UTF_8), args.toArray(String[]::new))).orElseThrow();
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[reconciled]");
         assertThat(report.snapshotLocation()).isEqualTo(snapshot);
         org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(snapshot);

@@ -75,6 +75,22 @@ record SyntheticStream(String avroTopic, String jsonTopic, long avroEvents, long
         return new SyntheticStream(avroTopic, jsonTopic, avroEvents, jsonEvents, redeliveries, malformed);
     }
 
+    /**
+     * The job arguments that point a curation job at this stream: the broker, both feedback topics, and output topics,
+     * consumer group and transactional ids named after {@code run}, so that runs on one broker do not meet.
+     */
+    List<String> jobArguments(String bootstrap, String run) {
+        return List.of(
+                "--bootstrap", bootstrap,
+                "--feedback-topic", avroTopic,
+                "--feedback-json-topic", jsonTopic,
+                "--dead-letter-topic", "dlq-" + run,
+                "--pairs-topic", "pairs-" + run,
+                "--annotators-topic", "annotators-" + run,
+                "--group-id", "curate-" + run,
+                "--transactional-id-prefix", "curate-" + run);
+    }
+
     long events() {
         return avroEvents + jsonEvents;
     }
