@@ -44,7 +44,8 @@ import org.apache.flink.core.fs.Path;
  *
  * <p>A checkpoint's files are renamed into place just after it completes, so a cut checks that the committed files
  * hold exactly as many pairs as the checkpoint counted (files only ever hold pairs of one checkpoint interval), and
- * waits and reads again until they do.
+ * waits and reads again until they do. Only files no cut lists yet are read for their rows and checksum: the
+ * previous cuts' manifests describe the rest, so a cut costs what was committed since the previous one.
  */
 public final class SnapshotCutter {
     /** The folder of the cuts inside the job's snapshot folder. */
@@ -85,8 +86,9 @@ public final class SnapshotCutter {
         List<SnapshotManifest> previous = cuts(jobDir);
         SnapshotManifest last = previous.isEmpty() ? null : previous.get(previous.size() - 1);
         long lastCheckpoint = last == null ? -1 : Long.parseLong(last.properties().get(CHECKPOINT_PROPERTY));
-        Set<String> alreadyCut = new HashSet<>();
-        previous.forEach(m -> m.files().forEach(f -> alreadyCut.add(f.path())));
+        Map<String, SnapshotFile> known = new HashMap<>();
+        previous.forEach(m -> m.files().forEach(f -> known.put(f.path(), f)));
+        Set<String> alreadyCut = new HashSet<>(known.keySet());
 
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -96,7 +98,9 @@ public final class SnapshotCutter {
                 return Optional.empty();
             }
             CheckpointLedger.Checkpoint checkpoint = latest.get();
-            List<SnapshotFile> committed = committedJobFiles(jobDir);
+            // the job's files directly in its folder; cuts and the ledger are folders inside it
+            List<SnapshotFile> committed = SnapshotFiles.committedIn(jobDir, known);
+            committed.forEach(f -> known.put(f.path(), f));
             long rows = committed.stream().mapToLong(SnapshotFile::rows).sum();
             Counts total = FateCounters.counts(new HashMap<>(checkpoint.counts()));
             if (rows == total.pairs()) {
@@ -162,11 +166,6 @@ public final class SnapshotCutter {
         }
         out.sort(Comparator.comparingLong(m -> Long.parseLong(m.properties().get(CHECKPOINT_PROPERTY))));
         return out;
-    }
-
-    /** The job's committed Parquet files: those directly in its folder (cuts and the ledger are folders inside it). */
-    private static List<SnapshotFile> committedJobFiles(Path jobDir) throws IOException {
-        return SnapshotFiles.committedIn(jobDir);
     }
 
     /** From where the previous cut ended (or the job's planned start) to the checkpoint's next offsets. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.Path;
 
@@ -50,11 +51,21 @@ public final class SnapshotFiles {
      * walking them could meet a folder just deleted.
      */
     public static List<SnapshotFile> committedIn(Path dir) throws IOException {
+        return committedIn(dir, Map.of());
+    }
+
+    /**
+     * {@link #committedIn(Path)}, describing a file by its entry in {@code known} (by name) instead of reading it
+     * again when its size is the same. Committed files never change, so a folder a job has written into for months
+     * is read once, not at every look.
+     */
+    public static List<SnapshotFile> committedIn(Path dir, Map<String, SnapshotFile> known) throws IOException {
         List<SnapshotFile> out = new ArrayList<>();
         for (FileStatus s : FlinkFiles.list(dir)) {
             String name = s.getPath().getName();
             if (!s.isDir() && !name.startsWith(".") && name.endsWith(PARQUET_SUFFIX)) {
-                out.add(describe(name, s));
+                SnapshotFile seen = known.get(name);
+                out.add(seen != null && seen.bytes() == s.getLen() ? seen : describe(name, s));
             }
         }
         out.sort(Comparator.comparing(SnapshotFile::path));

@@ -73,6 +73,25 @@ class SnapshotCutterTest {
         assertThat(SnapshotCutter.cuts(jobDir)).isEmpty();
     }
 
+    @Test
+    void cut_readsOnlyFilesNoCutListsYet() throws Exception {
+        Files.createDirectories(local);
+        TestPairs.write(local.resolve("pairs-a-0.parquet"), TestPairs.pairs(3));
+        checkpoint(5, 4, 3);
+        cutter.cut(jobDir, "c1").orElseThrow();
+        // the job's copy of a file cut before becomes unreadable; a cut that read it again would fail on it
+        Files.write(local.resolve("pairs-a-0.parquet"), new byte[(int) Files.size(local.resolve("pairs-a-0.parquet"))]);
+        TestPairs.write(local.resolve("pairs-a-1.parquet"), TestPairs.pairs(2));
+        checkpoint(6, 7, 5);
+
+        SnapshotManifest second = cutter.cut(jobDir, "c2").orElseThrow();
+
+        assertThat(second.files()).extracting(SnapshotManifest.SnapshotFile::path)
+                .containsExactly("pairs-a-1.parquet");
+        assertThat(second.counts().pairs()).isEqualTo(2);
+        assertThat(second.counts().reconciles()).isTrue();
+    }
+
     /** A completed checkpoint in the job's ledger: {@code events} read from feedback/0, all curated into pairs. */
     private void checkpoint(long id, long events, long pairs) throws Exception {
         Path ledger = new Path(jobDir, CheckpointLedger.FOLDER);

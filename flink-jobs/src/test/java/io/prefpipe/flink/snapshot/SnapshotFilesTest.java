@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,5 +71,21 @@ class SnapshotFilesTest {
         assertThat(SnapshotFiles.committedIn(dir)).extracting(SnapshotFile::path).containsExactly("pairs-abc-0.parquet");
         assertThat(SnapshotFiles.committed(dir)).extracting(SnapshotFile::path)
                 .containsExactly("cuts/first/pairs-abc-0.parquet", "pairs-abc-0.parquet");
+    }
+
+    @Test
+    void committedIn_knownFileOfTheSameSize_isTakenFromWhatIsKnownWithoutReadingIt() throws Exception {
+        TestPairs.write(dir.resolve("pairs-a-0.parquet"), TestPairs.pairs(2));
+        TestPairs.write(dir.resolve("pairs-b-0.parquet"), TestPairs.pairs(3));
+        long sizeA = Files.size(dir.resolve("pairs-a-0.parquet"));
+        SnapshotFile knownA = new SnapshotFile("pairs-a-0.parquet", 99, sizeA, "as-known");
+        SnapshotFile stale = new SnapshotFile("pairs-b-0.parquet", 99, 1, "as-known");
+
+        List<SnapshotFile> files = SnapshotFiles.committedIn(new org.apache.flink.core.fs.Path(dir.toUri()),
+                Map.of(knownA.path(), knownA, stale.path(), stale));
+
+        assertThat(files.get(0)).isSameAs(knownA);
+        assertThat(files.get(1).rows()).as("a known name of another size is read again").isEqualTo(3);
+        assertThat(files.get(1).sha256()).isEqualTo(FileChecksums.sha256(dir.resolve("pairs-b-0.parquet")));
     }
 }
