@@ -12,6 +12,7 @@ import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,7 +184,7 @@ final class CurateCommand implements Callable<Integer> {
         CurationJobConfig config = config();
         CurationProgressListener progress = new CurationProgressListener() {
             @Override
-            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+            public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
                 System.out.println("resuming from " + checkpoint);
                 transactions.ifPresentOrElse(t -> t.report().forEach(System.out::println),
                         () -> System.out.println("cannot tell what became of the Kafka transactions of " + checkpoint

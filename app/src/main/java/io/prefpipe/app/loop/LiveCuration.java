@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,7 +107,7 @@ public final class LiveCuration implements AutoCloseable {
                 .build();
         CurationRun run = CurationJob.start(job, listener.andThen(new CurationProgressListener() {
             @Override
-            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+            public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
                 console.println("curation: resuming the job from " + checkpoint);
                 transactions.ifPresentOrElse(t -> t.report().forEach(line -> console.println("curation: " + line)),
                         () -> console.println("curation: cannot tell what became of the Kafka transactions of "

@@ -8,10 +8,12 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
+import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -106,8 +108,17 @@ public final class CurationJobMain {
                 || cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent()
                 || fixedJobId.isPresent() && fixedJobId.equals(recordedJobId(jobIdFile));
         boolean attached = cluster.get(DeploymentOptions.ATTACHED);
+        CurationProgressListener listener = CurationProgressListener.logging();
+        Optional<URI> restoreFrom = arguments.resumeFrom()
+                .or(() -> cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).map(URI::create));
+        if (restoreFrom.isPresent()) {
+            Optional<RestoredTransactions> transactions = CurationJob.restoredTransactions(config, restoreFrom.get());
+            listener.onResuming(restoreFrom.get(), transactions);
+            out.println("restoring from " + restoreFrom.get());
+            transactions.ifPresent(t -> t.report().forEach(out::println));
+        }
 
-        CurationRun run = CurationJob.submit(env, config, restoring, CurationProgressListener.logging());
+        CurationRun run = CurationJob.submit(env, config, restoring, listener);
         record(jobIdFile, run.jobId());
         out.printf("curation job %s submitted: %s -> %s (parallelism %d%s)%n", run.jobId(),
                 String.join(", ", run.plan().topics()), config.snapshotLocation(), config.parallelism(),

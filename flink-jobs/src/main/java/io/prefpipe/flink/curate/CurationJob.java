@@ -1,11 +1,13 @@
 package io.prefpipe.flink.curate;
 
 import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.kafka.SourcePlanner;
 import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.schema.FeedbackEvent;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,7 +92,8 @@ public final class CurationJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
                 localConfiguration(config, checkpoints));
         if (config.resumeFrom() != null) {
-            listener.onResuming(config.resumeFrom(), restoredTransactions(config));
+            URI from = Locations.of(config.resumeFrom());
+            listener.onResuming(from, restoredTransactions(config, from));
         }
         try {
             return submit(env, config, config.resumeFrom() != null, listener, probe, temporaryCheckpoints);
@@ -101,16 +104,16 @@ public final class CurationJob {
     }
 
     /**
-     * What became of the Kafka transactions of the checkpoint {@code config} resumes from; empty (and logged) if the
-     * brokers cannot list them or the checkpoint's id cannot be read, which does not stop the job from resuming.
+     * What became of the Kafka transactions the sinks of {@code config}'s job had pre-committed in {@code checkpoint}
+     * (a retained checkpoint or a savepoint), as the brokers know them before the job resumes from it; empty (and
+     * logged) if they cannot be listed or the checkpoint's id cannot be read, which need not stop the job.
      */
-    private static Optional<RestoredTransactions> restoredTransactions(CurationJobConfig config) {
+    public static Optional<RestoredTransactions> restoredTransactions(CurationJobConfig config, URI checkpoint) {
         try {
             return Optional.of(RestoredTransactions.of(config.bootstrapServers(), config.transactionalIdPrefix(),
-                    RetainedCheckpoints.checkpointId(config.resumeFrom())));
+                    RetainedCheckpoints.checkpointId(checkpoint)));
         } catch (IOException e) {
-            LOG.warn("cannot tell what became of the Kafka transactions of {}: {}", config.resumeFrom(),
-                    e.getMessage());
+            LOG.warn("cannot tell what became of the Kafka transactions of {}: {}", checkpoint, e.getMessage());
             return Optional.empty();
         }
     }

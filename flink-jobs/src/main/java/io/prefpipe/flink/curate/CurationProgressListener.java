@@ -2,7 +2,7 @@ package io.prefpipe.flink.curate;
 
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
-import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,7 +22,7 @@ public interface CurationProgressListener {
      * Kafka transactions its sinks had pre-committed there, empty if the brokers could not list them (the run logs
      * why). Called before the restored sinks log anything about those transactions.
      */
-    default void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {}
+    default void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {}
 
     /** The job was submitted and will read what {@code plan} covers. */
     default void onStarted(String jobId, SourcePlan plan) {}
@@ -38,7 +38,7 @@ public interface CurationProgressListener {
         CurationProgressListener first = this;
         return new CurationProgressListener() {
             @Override
-            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+            public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
                 first.onResuming(checkpoint, transactions);
                 next.onResuming(checkpoint, transactions);
             }
@@ -68,7 +68,7 @@ public interface CurationProgressListener {
         Logger log = LoggerFactory.getLogger(CurationProgressListener.class);
         return new CurationProgressListener() {
             @Override
-            public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
+            public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
                 log.info("curation job resumes from {}", checkpoint);
                 transactions.ifPresent(t -> t.report().forEach(line -> log.info("{}", line)));
             }

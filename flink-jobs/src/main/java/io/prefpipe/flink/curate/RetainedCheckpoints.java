@@ -1,8 +1,11 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.Locations;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -41,17 +44,24 @@ public final class RetainedCheckpoints {
         }
     }
 
+    /** {@link #checkpointId(URI)} of a local folder. */
+    public static long checkpointId(Path checkpointOrSavepoint) throws IOException {
+        return checkpointId(Locations.of(checkpointOrSavepoint));
+    }
+
     /**
-     * The id of a retained checkpoint or a savepoint: the one its {@code _metadata} file records (a savepoint's
-     * folder name does not carry it).
+     * The id of a retained checkpoint or a savepoint, on any Flink file system: the one its {@code _metadata} file
+     * records (a savepoint's folder name does not carry it).
      *
      * @throws IOException naming the folder if it holds no readable {@code _metadata}
      */
-    public static long checkpointId(Path checkpointOrSavepoint) throws IOException {
-        Path metadata = checkpointOrSavepoint.resolve(METADATA);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(metadata)))) {
-            return Checkpoints.loadCheckpointMetadata(in, RetainedCheckpoints.class.getClassLoader(),
-                    checkpointOrSavepoint.toString()).getCheckpointId();
+    public static long checkpointId(URI checkpointOrSavepoint) throws IOException {
+        org.apache.flink.core.fs.Path metadata = new org.apache.flink.core.fs.Path(
+                new org.apache.flink.core.fs.Path(checkpointOrSavepoint), METADATA);
+        try {
+            return FlinkFiles.read(metadata, in -> Checkpoints.loadCheckpointMetadata(new DataInputStream(
+                    new BufferedInputStream(in)), RetainedCheckpoints.class.getClassLoader(),
+                    checkpointOrSavepoint.toString()).getCheckpointId());
         } catch (IOException e) {
             throw new IOException("cannot read the checkpoint id of " + checkpointOrSavepoint + " from its "
                     + METADATA + ": " + e.getMessage(), e);

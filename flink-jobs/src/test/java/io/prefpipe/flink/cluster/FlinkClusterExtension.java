@@ -3,12 +3,15 @@ package io.prefpipe.flink.cluster;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -58,14 +61,29 @@ final class FlinkClusterExtension implements BeforeAllCallback, AfterAllCallback
         return restAddress;
     }
 
+    /** Stops job {@code jobId} with a savepoint in {@code dir}, as {@code flink stop --savepointPath} does. */
+    String stopWithSavepoint(String jobId, URI dir) throws Exception {
+        return cluster.stopWithSavepoint(JobID.fromHexString(jobId), dir.toString(), false,
+                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+    }
+
     /**
      * Calls {@code program} the way {@code flink run} calls a job's main method: with this cluster as the context
      * environment, which {@code StreamExecutionEnvironment.getExecutionEnvironment()} returns.
      */
     <T> T asContext(Callable<T> program) throws Exception {
+        return asContext(new Configuration(), program);
+    }
+
+    /**
+     * {@link #asContext(Callable)} with {@code flink run}'s own settings added, e.g. {@code execution.attached} false
+     * for {@code -d} or {@code execution.state-recovery.path} for {@code -s}.
+     */
+    <T> T asContext(Configuration flinkRun, Callable<T> program) throws Exception {
         Configuration client = new Configuration();
         client.set(DeploymentOptions.TARGET, "remote");
         client.set(DeploymentOptions.ATTACHED, true);
+        client.addAll(flinkRun);
         client.set(RestOptions.ADDRESS, restAddress.getHost());
         client.set(RestOptions.PORT, restAddress.getPort());
         StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), client,

@@ -38,8 +38,22 @@ record SyntheticStream(String avroTopic, String jsonTopic, long avroEvents, long
     /** Creates both topics with {@code partitions} partitions and sends {@code config}'s events, a tenth as JSON. */
     static SyntheticStream produce(String bootstrap, String suffix, int partitions, SyntheticFeedbackConfig config)
             throws Exception {
-        String avroTopic = "feedback-" + suffix;
-        String jsonTopic = "feedback.json-" + suffix;
+        return produce(bootstrap, suffix, partitions, config, () -> {});
+    }
+
+    /** What a test does between the two halves of a stream. */
+    interface Halfway {
+        void run() throws Exception;
+    }
+
+    /**
+     * {@link #produce(String, String, int, SyntheticFeedbackConfig)}, calling {@code halfway} once the first half of
+     * the events is acknowledged and before the second half is sent.
+     */
+    static SyntheticStream produce(String bootstrap, String suffix, int partitions, SyntheticFeedbackConfig config,
+            Halfway halfway) throws Exception {
+        String avroTopic = avroTopic(suffix);
+        String jsonTopic = jsonTopic(suffix);
         Topics.ensure(bootstrap, List.of(avroTopic, jsonTopic), partitions, (short) 1);
         AvroCodec<FeedbackEvent> avro = new AvroCodec<>(FeedbackEvent.class);
         PrefpipeJsonWriter json = new PrefpipeJsonWriter();
@@ -53,7 +67,16 @@ record SyntheticStream(String avroTopic, String jsonTopic, long avroEvents, long
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            for (FeedbackEvent e : new SyntheticFeedback(config)) {
+            List<FeedbackEvent> events = new ArrayList<>();
+            new SyntheticFeedback(config).forEach(events::add);
+            for (int i = 0; i < events.size(); i++) {
+                if (i == events.size() / 2) {
+                    for (Future<RecordMetadata> f : sent) {
+                        f.get();
+                    }
+                    halfway.run();
+                }
+                FeedbackEvent e = events.get(i);
                 if (e.getEventId().startsWith("bad-")) {
                     malformed++;
                 } else if (!seen.add(e.getEventId())) {
@@ -80,6 +103,15 @@ record SyntheticStream(String avroTopic, String jsonTopic, long avroEvents, long
      * consumer group and transactional ids named after {@code run}, so that runs on one broker do not meet.
      */
     List<String> jobArguments(String bootstrap, String run) {
+        return jobArguments(bootstrap, avroTopic, jsonTopic, run);
+    }
+
+    /** {@link #jobArguments(String, String)} of the stream {@link #produce} sends with {@code suffix}. */
+    static List<String> jobArguments(String bootstrap, String suffix, String run) {
+        return jobArguments(bootstrap, avroTopic(suffix), jsonTopic(suffix), run);
+    }
+
+    private static List<String> jobArguments(String bootstrap, String avroTopic, String jsonTopic, String run) {
         return List.of(
                 "--bootstrap", bootstrap,
                 "--feedback-topic", avroTopic,
@@ -89,6 +121,14 @@ record SyntheticStream(String avroTopic, String jsonTopic, long avroEvents, long
                 "--annotators-topic", "annotators-" + run,
                 "--group-id", "curate-" + run,
                 "--transactional-id-prefix", "curate-" + run);
+    }
+
+    private static String avroTopic(String suffix) {
+        return "feedback-" + suffix;
+    }
+
+    private static String jsonTopic(String suffix) {
+        return "feedback.json-" + suffix;
     }
 
     long events() {

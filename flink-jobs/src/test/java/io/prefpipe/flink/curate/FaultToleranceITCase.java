@@ -2,6 +2,7 @@ package io.prefpipe.flink.curate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
@@ -11,6 +12,7 @@ import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,8 +176,8 @@ class FaultToleranceITCase {
             List<RestoredTransactions> heard = new ArrayList<>();
             CurationProgressListener resuming = new CurationProgressListener() {
                 @Override
-                public void onResuming(Path checkpoint, Optional<RestoredTransactions> transactions) {
-                    assertThat(checkpoint).isEqualTo(latest);
+                public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
+                    assertThat(checkpoint).isEqualTo(Locations.of(latest));
                     heard.add(transactions.orElseThrow());
                 }
             };
