@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.flink.fs.Locations;
-import io.prefpipe.flink.parquet.FlinkInputFile;
+import io.prefpipe.flink.parquet.TestPairs;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
@@ -22,14 +22,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificData;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +88,7 @@ class JobMainRestoreITCase {
         assertThat(counts.deadLetteredTotal()).isEqualTo(stream.malformed());
         List<String> fileIds = new ArrayList<>();
         for (SnapshotManifest.SnapshotFile f : cut.files()) {
-            readParquet(live.resolve(SnapshotCutter.CUTS).resolve("all").resolve(f.path()))
+            TestPairs.read(live.resolve(SnapshotCutter.CUTS).resolve("all").resolve(f.path()))
                     .forEach(p -> fileIds.add(p.getPairId()));
         }
         assertThat(fileIds).as("every pair committed once").hasSize((int) counts.pairs()).doesNotHaveDuplicates()
@@ -136,19 +132,5 @@ class JobMainRestoreITCase {
             assertThat(System.nanoTime()).as("waiting for a checkpoint with %s events in", n).isLessThan(deadline);
             Thread.sleep(100);
         }
-    }
-
-    private static List<PreferencePair> readParquet(Path file) throws Exception {
-        List<PreferencePair> out = new ArrayList<>();
-        try (ParquetReader<PreferencePair> reader = AvroParquetReader
-                .<PreferencePair>builder(FlinkInputFile.of(new org.apache.flink.core.fs.Path(file.toUri())),
-                        new PlainParquetConfiguration())
-                .withDataModel(SpecificData.getForClass(PreferencePair.class))
-                .build()) {
-            for (PreferencePair p = reader.read(); p != null; p = reader.read()) {
-                out.add(p);
-            }
-        }
-        return out;
     }
 }

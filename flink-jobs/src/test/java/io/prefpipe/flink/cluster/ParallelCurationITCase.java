@@ -6,7 +6,7 @@ import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.fs.ForeignSchemeFileSystem;
 import io.prefpipe.flink.fs.Locations;
-import io.prefpipe.flink.parquet.FlinkInputFile;
+import io.prefpipe.flink.parquet.TestPairs;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
@@ -23,11 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,7 +117,7 @@ class ParallelCurationITCase {
                 SnapshotManifest::fromJson);
         List<PreferencePair> pairs = new ArrayList<>();
         for (SnapshotManifest.SnapshotFile f : manifest.files()) {
-            pairs.addAll(readParquet(new org.apache.flink.core.fs.Path(dir, f.path())));
+            pairs.addAll(TestPairs.read(new org.apache.flink.core.fs.Path(dir, f.path())));
         }
         AvroCodec<PreferencePair> codec = new AvroCodec<>(PreferencePair.class);
         List<PreferencePair> topicPairs = new ArrayList<>();
@@ -130,19 +126,6 @@ class ParallelCurationITCase {
             topicPairs.add(codec.decode(r.value()));
         }
         return new Run(parallelism, report, manifest, pairs, topicPairs);
-    }
-
-    private static List<PreferencePair> readParquet(org.apache.flink.core.fs.Path file) throws Exception {
-        List<PreferencePair> out = new ArrayList<>();
-        try (ParquetReader<PreferencePair> reader = AvroParquetReader
-                .<PreferencePair>builder(FlinkInputFile.of(file), new PlainParquetConfiguration())
-                .withDataModel(SpecificData.getForClass(PreferencePair.class))
-                .build()) {
-            for (PreferencePair p = reader.read(); p != null; p = reader.read()) {
-                out.add(p);
-            }
-        }
-        return out;
     }
 
     /** The pairs with the deciding model's fitting time (processing time) cleared; every other field stays. */

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.kafka.StartingOffsets;
+import io.prefpipe.flink.parquet.TestPairs;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.ingestion.format.PrefpipeJsonWriter;
 import io.prefpipe.ingestion.kafka.AvroCodec;
@@ -203,7 +204,7 @@ class CurationJobITCase {
         assertThat(manifest.files()).extracting(SnapshotManifest.SnapshotFile::path)
                 .containsExactlyElementsOf(parquetFiles);
         for (SnapshotManifest.SnapshotFile f : manifest.files()) {
-            assertThat(TestSnapshots.readFile(snapshotDir.resolve(f.path()))).hasSize((int) f.rows());
+            assertThat(TestPairs.read(snapshotDir.resolve(f.path()))).hasSize((int) f.rows());
             assertThat(f.bytes()).isEqualTo(Files.size(snapshotDir.resolve(f.path())));
         }
         assertThat(manifest.totalRows()).isEqualTo(8);

@@ -5,6 +5,7 @@ import static io.prefpipe.flink.curate.TestEvents.ab;
 import static io.prefpipe.flink.curate.TestEvents.choice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.flink.parquet.TestPairs;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.labeling.curate.ComparisonCurator;
@@ -91,7 +92,7 @@ record FaultScenario(List<byte[]> messages, Set<String> expectedPairIds, int dup
         // the job's own files; cuts (in a sub-folder) link to the same ones
         for (SnapshotFile f : SnapshotFiles.committed(snapshotDir).stream().filter(f -> !f.path().contains("/"))
                 .toList()) {
-            parquet.addAll(TestSnapshots.readFile(snapshotDir.resolve(f.path())));
+            parquet.addAll(TestPairs.read(snapshotDir.resolve(f.path())));
         }
         assertThat(parquet).extracting(PreferencePair::getPairId).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(expectedPairIds);

@@ -2,6 +2,7 @@ package io.prefpipe.flink.curate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.flink.parquet.TestPairs;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
@@ -117,7 +118,7 @@ class SnapshotCutITCase {
                         cuts.get(i - 1).sources().stream().map(OffsetRange::endOffset).toList());
             }
             for (SnapshotManifest.SnapshotFile f : cut.files()) {
-                pairs.addAll(TestSnapshots.readFile(dir.resolve(f.path())));
+                pairs.addAll(TestPairs.read(dir.resolve(f.path())));
             }
             Counts c = cut.counts();
             in += c.eventsIn();

@@ -3,10 +3,15 @@ package io.prefpipe.flink.parquet;
 import io.prefpipe.schema.PreferencePair;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificData;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.local.LocalDataOutputStream;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetReader;
 
 /** Preference pairs and real Parquet files of them, for tests. */
 public final class TestPairs {
@@ -46,5 +51,24 @@ public final class TestPairs {
             }
             writer.finish();
         }
+    }
+
+    /** Every pair in a local Parquet file. */
+    public static List<PreferencePair> read(Path file) throws Exception {
+        return read(new org.apache.flink.core.fs.Path(file.toUri()));
+    }
+
+    /** Every pair in a Parquet file on any Flink file system, read through Flink's API. */
+    public static List<PreferencePair> read(org.apache.flink.core.fs.Path file) throws Exception {
+        List<PreferencePair> out = new ArrayList<>();
+        try (ParquetReader<PreferencePair> reader = AvroParquetReader
+                .<PreferencePair>builder(FlinkInputFile.of(file), new PlainParquetConfiguration())
+                .withDataModel(SpecificData.getForClass(PreferencePair.class))
+                .build()) {
+            for (PreferencePair p = reader.read(); p != null; p = reader.read()) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 }
