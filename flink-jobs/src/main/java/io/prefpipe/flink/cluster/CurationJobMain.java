@@ -104,13 +104,12 @@ public final class CurationJobMain {
         env.configure(jobConfiguration);
         Path jobIdFile = new Path(new Path(config.snapshotLocation()), JOB_ID_FILE);
         Optional<String> fixedJobId = cluster.getOptional(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID);
-        boolean restoring = arguments.resumeFrom().isPresent()
-                || cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent()
+        Optional<URI> restoreFrom = arguments.resumeFrom()
+                .or(() -> cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).map(URI::create));
+        boolean restoring = restoreFrom.isPresent()
                 || fixedJobId.isPresent() && fixedJobId.equals(recordedJobId(jobIdFile));
         boolean attached = cluster.get(DeploymentOptions.ATTACHED);
         CurationProgressListener listener = CurationProgressListener.logging();
-        Optional<URI> restoreFrom = arguments.resumeFrom()
-                .or(() -> cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).map(URI::create));
         if (restoreFrom.isPresent()) {
             Optional<RestoredTransactions> transactions = CurationJob.restoredTransactions(config, restoreFrom.get());
             listener.onResuming(restoreFrom.get(), transactions);
