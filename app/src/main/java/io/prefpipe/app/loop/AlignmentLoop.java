@@ -148,7 +148,8 @@ public final class AlignmentLoop {
         Path parent = parentPolicy(current, journal);
         switch (step) {
             case CUT_SNAPSHOT: {
-                LoopSteps.Snapshot snapshot = steps.cutSnapshot(it, emptied(folder.resolve("snapshot")));
+                String previous = it == 1 ? null : journal.iterations().get(it - 2).snapshotId();
+                LoopSteps.Snapshot snapshot = steps.cutSnapshot(it, previous, emptied(folder.resolve("snapshot")));
                 return current.withSnapshot(snapshot.id(), snapshot.dir().toString(), snapshot.pairs());
             }
             case REFRESH_REWARD_MODEL: {

@@ -160,7 +160,7 @@ class AlignmentLoopITCase {
         List<IterationRecord> done;
         Optional<SnapshotManifest> rest;
         try (LoopRunner runner = LoopRunner.start(config, new SyntheticSimulation(world, config.synthetic(),
-                config.seed()), console, CurationProgressListener.NONE, TrainingListener.NONE)) {
+                config.seed()), console, CurationProgressListener.NONE, TrainingListener.NONE, false)) {
             done = runner.run(3);
             // once the last candidates are judged and curated, what is left to cut is what came after the last cut
             awaitNoNewFeedback(config);
@@ -339,8 +339,8 @@ class AlignmentLoopITCase {
         }
 
         @Override
-        public Snapshot cutSnapshot(int iteration, Path dir) throws IOException {
-            return real.cutSnapshot(iteration, dir);
+        public Snapshot cutSnapshot(int iteration, String previousSnapshotId, Path dir) throws IOException {
+            return real.cutSnapshot(iteration, previousSnapshotId, dir);
         }
 
         @Override
