@@ -140,9 +140,9 @@ final class SnapshotCommand implements Runnable {
                 // no --force: such a cut is never harmless, its pairs would be in none of the loop's iterations
                 spec.commandLine().getErr().println("prefpipe snapshot cut: " + jobDir + " is the curation job of "
                         + owner.get() + ", which cuts its own snapshots; a cut taken here would take its pairs away"
-                        + " from the loop's next iteration. Its snapshots are in " + owner.get().dir()
-                        + "/iteration-NNNN/snapshot/ (`prefpipe snapshot list --dir " + owner.get().dir() + "`); to"
-                        + " cut by hand, run a `prefpipe curate` job of your own. If that loop is gone for good,"
+                        + " from the loop's next iteration. The loop's cuts are listed by `prefpipe snapshot list"
+                        + " --dir " + jobDir.resolve(SnapshotCutter.CUTS) + "`; to cut by hand, run a `prefpipe"
+                        + " curate` job of your own. If that loop is gone for good,"
                         + " delete " + jobDir.resolve(LiveCuration.OWNER_FILE) + " first.");
                 spec.commandLine().getErr().flush();
                 return 3;

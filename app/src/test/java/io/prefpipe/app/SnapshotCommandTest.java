@@ -83,7 +83,7 @@ class SnapshotCommandTest {
         assertThat(code).isEqualTo(3);
         assertThat(err.toString()).contains(job + " is the curation job of the loop nightly in " + loop)
                 .contains("take its pairs away from the loop's next iteration")
-                .contains("prefpipe snapshot list --dir " + loop)
+                .contains("prefpipe snapshot list --dir " + job.resolve("cuts"))
                 .contains("delete " + job.resolve(LiveCuration.OWNER_FILE));
         assertThat(job.resolve("cuts")).doesNotExist();
     }

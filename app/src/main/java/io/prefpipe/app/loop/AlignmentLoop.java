@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *
  * <p>Layout of the loop's folder: {@value LoopJournal#FILE_NAME} and one {@code iteration-NNNN/} per iteration with
  * {@code snapshot/}, {@code reward-model/} (when refreshed) and {@code checkpoint/} (which holds the checkpoint's
- * folder).
+ * folder); {@link LoopRunner} adds {@value LoopLock#FILE_NAME} and {@value LoopConfigRecord#FILE_NAME}. One loop runs
+ * a folder at a time: whoever runs this holds the folder's {@link LoopLock}.
  */
 public final class AlignmentLoop {
 

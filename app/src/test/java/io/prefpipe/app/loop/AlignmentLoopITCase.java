@@ -161,6 +161,12 @@ class AlignmentLoopITCase {
         Optional<SnapshotManifest> rest;
         try (LoopRunner runner = LoopRunner.start(config, new SyntheticSimulation(world, config.synthetic(),
                 config.seed()), console, CurationProgressListener.NONE, TrainingListener.NONE, false)) {
+            // a second run of the same loop is refused at once, before it touches Kafka or the curation job
+            assertThatThrownBy(() -> LoopRunner.start(config, new SyntheticSimulation(world, config.synthetic(),
+                    config.seed()), console, CurationProgressListener.NONE, TrainingListener.NONE, false))
+                    .isInstanceOf(LoopRefusedException.class)
+                    .hasMessageContaining("is in use by pid " + ProcessHandle.current().pid());
+            assertThat(LiveCuration.owner(jobDir)).contains(new LiveCuration.Owner(config.name(), config.dir()));
             done = runner.run(3);
             // once the last candidates are judged and curated, what is left to cut is what came after the last cut
             awaitNoNewFeedback(config);
@@ -190,6 +196,8 @@ class AlignmentLoopITCase {
             assertThat(Path.of(e.getSnapshotManifest())).isRegularFile();
             assertThat(Path.of(e.getPath()).resolve("manifest.json")).isRegularFile();
             assertThat(e.getMetrics()).containsKeys("loss", SyntheticSimulation.WIN_RATE);
+            assertThat(e.getConfig()).containsEntry("config_fingerprint",
+                    LoopConfigRecord.fingerprint(LoopConfigRecord.values(config)));
         }
 
         // the loop's snapshots are exactly the job's cuts, none skipped or repeated, contiguous in offsets
