@@ -48,11 +48,14 @@ class RunCommandTest {
     @Test
     void run_loopFolderInUse_refusedAtOnceNamingTheFolderAndTheHolder() throws Exception {
         Path config = config("");
-        try (LoopLock held = LoopLock.acquire(tmp.resolve("loop"))) {
+        LoopLock held = LoopLock.acquire(tmp.resolve("loop"));
+        try {
             assertThat(run(RunCommand.REFUSED, "--config", config.toString()))
                     .contains("prefpipe run: the loop folder " + tmp.resolve("loop") + " is in use by pid "
                             + ProcessHandle.current().pid())
                     .contains("stop that process first");
+        } finally {
+            held.close();
         }
     }
 

@@ -21,7 +21,8 @@ class LoopLockTest {
     @Test
     void acquire_heldByAnotherLoopInThisJvm_refusesNamingTheFolderAndTheHolderAndKeepsTheOsLock() throws Exception {
         Path dir = tmp.resolve("loop");
-        try (LoopLock held = LoopLock.acquire(dir)) {
+        LoopLock held = LoopLock.acquire(dir);
+        try {
             assertThatThrownBy(() -> LoopLock.acquire(dir)).isInstanceOf(LoopRefusedException.class)
                     .hasMessageContaining("the loop folder " + dir + " is in use by pid "
                             + ProcessHandle.current().pid() + " on host ")
@@ -34,10 +35,11 @@ class LoopLockTest {
             // the refused attempts did not release the OS lock: another process is refused too
             assertThat(takeInAnotherProcess(dir)).startsWith("refused: the loop folder " + dir + " is in use by pid "
                     + ProcessHandle.current().pid() + " on host ");
+        } finally {
+            held.close();
         }
-        try (LoopLock again = LoopLock.acquire(dir)) {
-            assertThat(dir.resolve(LoopLock.FILE_NAME)).exists();
-        }
+        // released: it can be taken again
+        LoopLock.acquire(dir).close();
     }
 
     @Test
@@ -45,9 +47,12 @@ class LoopLockTest {
         Path dir = Files.createDirectories(tmp.resolve("loop"));
         Files.writeString(dir.resolve(LoopLock.FILE_NAME), "pid 999999999 on host gone since 2026-01-01T00:00:00Z\n");
 
-        try (LoopLock lock = LoopLock.acquire(dir)) {
+        LoopLock lock = LoopLock.acquire(dir);
+        try {
             assertThat(Files.readString(dir.resolve(LoopLock.FILE_NAME)))
                     .startsWith("pid " + ProcessHandle.current().pid() + " on host ").doesNotContain("999999999");
+        } finally {
+            lock.close();
         }
     }
 
@@ -68,9 +73,12 @@ class LoopLockTest {
             assertThat(holder.waitFor(1, TimeUnit.MINUTES)).isTrue();
         }
         assertThat(Files.readString(dir.resolve(LoopLock.FILE_NAME))).startsWith("pid " + holder.pid() + " ");
-        try (LoopLock lock = LoopLock.acquire(dir)) {
+        LoopLock lock = LoopLock.acquire(dir);
+        try {
             assertThat(Files.readString(dir.resolve(LoopLock.FILE_NAME)))
                     .startsWith("pid " + ProcessHandle.current().pid() + " ");
+        } finally {
+            lock.close();
         }
     }
 
