@@ -2,6 +2,7 @@ package io.prefpipe.app;
 
 import io.prefpipe.app.loop.IterationRecord;
 import io.prefpipe.app.loop.LoopConfig;
+import io.prefpipe.app.loop.LoopRefusedException;
 import io.prefpipe.app.loop.LoopRunner;
 import io.prefpipe.app.loop.SimulatedWorld;
 import io.prefpipe.app.loop.SyntheticSimulation;
@@ -30,9 +31,14 @@ import picocli.CommandLine.Spec;
             "previous checkpoint with the configured loss, evaluates it, publishes a CheckpointEvent with its lineage",
             "on the checkpoints topic, and publishes new candidate comparisons for annotation (sampled from the new",
             "policy, scored by the reward model, kept by rejection sampling). Every step is journaled in the loop's",
-            "folder: after a crash, the same command resumes from the last completed step."
+            "folder: after a crash, the same command resumes from the last completed step. Only one process runs a",
+            "loop folder at a time, and a later run refuses settings its results depend on that differ from the",
+            "folder's earlier runs (see --accept-config-change). Exit code 3 when it refuses to start or go on."
         })
 final class RunCommand implements Callable<Integer> {
+    /** The exit code when the loop refuses to start or go on ({@link LoopRefusedException}). */
+    static final int REFUSED = 3;
+
     @Option(names = "--config", required = true, description = "The loop's YAML config.")
     Path config;
 
@@ -42,6 +48,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers, instead of the config's kafka.bootstrap.")
     String bootstrap;
+
+    @Option(names = "--accept-config-change", description = "Go on although settings the loop's results depend on"
+            + " changed since the loop folder's earlier runs; the change is recorded in loop-config.json (from which"
+            + " iteration, old and new values) and in the lineage of the checkpoints made after it.")
+    boolean acceptConfigChange;
 
     @Spec
     CommandSpec spec;
@@ -61,9 +72,14 @@ final class RunCommand implements Callable<Integer> {
         SimulatedWorld world = loop.synthetic() == null ? null
                 : new SyntheticSimulation(new SyntheticWorld(), loop.synthetic(), loop.seed());
         try (LoopRunner runner = LoopRunner.start(loop, world, System.out, CurationProgressListener.NONE,
-                TrainingListener.NONE)) {
+                TrainingListener.NONE, acceptConfigChange)) {
             List<IterationRecord> done = runner.run(iterations == null ? Integer.MAX_VALUE : iterations);
             System.out.printf("%d iteration(s) complete in %s%n", done.size(), loop.dir());
+        } catch (LoopRefusedException e) {
+            // not a failure of the program: the message says what is in the way and what to do
+            spec.commandLine().getErr().println("prefpipe run: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return REFUSED;
         }
         return 0;
     }

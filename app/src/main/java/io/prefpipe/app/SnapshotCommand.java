@@ -1,5 +1,6 @@
 package io.prefpipe.app;
 
+import io.prefpipe.app.loop.LiveCuration;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
@@ -112,7 +113,9 @@ final class SnapshotCommand implements Runnable {
     @Command(name = "cut", mixinStandardHelpOptions = true, description = {
         "Cuts a snapshot from the folder a running (unbounded) `curate` job writes into: the files it committed up",
         "to its latest completed checkpoint since the previous cut, with that checkpoint's counts, offsets per",
-        "partition and label-noise estimate. The cut goes to <job-dir>/cuts/<id>/ (manifest and hard links)."})
+        "partition and label-noise estimate. The cut goes to <job-dir>/cuts/<id>/ (manifest and hard links).",
+        "Refuses (exit code 3) the job folder of a `prefpipe run` loop, which cuts its own snapshots: a cut taken",
+        "by hand would take its pairs away from the loop's next iteration."})
     static final class Cut implements Callable<Integer> {
         @Option(names = "--job-dir", required = true, description = "The running job's snapshot folder.")
         Path jobDir;
@@ -126,9 +129,24 @@ final class SnapshotCommand implements Runnable {
 
         @Spec CommandSpec spec;
 
-        /** Exit code 0 with a new cut, 2 when nothing was committed since the previous one. */
+        /**
+         * Exit code 0 with a new cut, 2 when nothing was committed since the previous one, 3 when the folder is a
+         * loop's.
+         */
         @Override
         public Integer call() throws Exception {
+            Optional<LiveCuration.Owner> owner = LiveCuration.owner(jobDir);
+            if (owner.isPresent()) {
+                // no --force: such a cut is never harmless, its pairs would be in none of the loop's iterations
+                spec.commandLine().getErr().println("prefpipe snapshot cut: " + jobDir + " is the curation job of "
+                        + owner.get() + ", which cuts its own snapshots; a cut taken here would take its pairs away"
+                        + " from the loop's next iteration. The loop's cuts are listed by `prefpipe snapshot list"
+                        + " --dir " + jobDir.resolve(SnapshotCutter.CUTS) + "`; to cut by hand, run a `prefpipe"
+                        + " curate` job of your own. If that loop is gone for good,"
+                        + " delete " + jobDir.resolve(LiveCuration.OWNER_FILE) + " first.");
+                spec.commandLine().getErr().flush();
+                return 3;
+            }
             PrintWriter out = spec.commandLine().getOut();
             Optional<SnapshotManifest> cut = cut(jobDir, id, Duration.ofSeconds(timeoutSeconds), out);
             out.flush();

@@ -2,6 +2,8 @@ package io.prefpipe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.app.loop.LiveCuration;
+import io.prefpipe.app.loop.LoopConfig;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
@@ -58,6 +60,32 @@ class SnapshotCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(out.toString()).contains("nothing to cut");
         assertThat(dir.resolve("live/cuts")).doesNotExist();
+    }
+
+    @Test
+    void cut_jobFolderOfALoop_refusedNamingTheLoopAndWhereItsSnapshotsAre() throws Exception {
+        Path job = Files.createDirectories(dir.resolve("live"));
+        Path loop = dir.resolve("loop");
+        LiveCuration.attach(LoopConfig.read(LoopConfig.parse("""
+                name: nightly
+                dir: %s
+                kafka: {bootstrap: 127.0.0.1:9092}
+                curation: {run: false, job-dir: %s}
+                policy: {initial: sft}
+                """.formatted(loop, job))));
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = cli(out);
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("snapshot", "cut", "--job-dir", job.toString());
+
+        assertThat(code).isEqualTo(3);
+        assertThat(err.toString()).contains(job + " is the curation job of the loop nightly in " + loop)
+                .contains("take its pairs away from the loop's next iteration")
+                .contains("prefpipe snapshot list --dir " + job.resolve("cuts"))
+                .contains("delete " + job.resolve(LiveCuration.OWNER_FILE));
+        assertThat(job.resolve("cuts")).doesNotExist();
     }
 
     private static CommandLine cli(StringWriter out) {

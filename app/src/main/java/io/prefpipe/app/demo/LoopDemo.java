@@ -116,7 +116,7 @@ public final class LoopDemo {
                 console.println("[3/5 Starting the unbounded curation job and the simulated annotators]");
                 t = Instant.now();
                 try (LoopRunner runner = LoopRunner.start(config, new SyntheticSimulation(world, config.synthetic(),
-                        config.seed()), console, monitor, TrainingListener.NONE)) {
+                        config.seed()), console, monitor, TrainingListener.NONE, false)) {
                     stages.put("start", Duration.between(t, Instant.now()));
                     console.printf("[4/5 Warming up the initial policy on the %d responses the annotators were shown,"
                             + " while the job curates the backlog]%n", produced.responses().size());

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *
  * <p>Layout of the loop's folder: {@value LoopJournal#FILE_NAME} and one {@code iteration-NNNN/} per iteration with
  * {@code snapshot/}, {@code reward-model/} (when refreshed) and {@code checkpoint/} (which holds the checkpoint's
- * folder).
+ * folder); {@link LoopRunner} adds {@value LoopLock#FILE_NAME} and {@value LoopConfigRecord#FILE_NAME}. One loop runs
+ * a folder at a time: whoever runs this holds the folder's {@link LoopLock}.
  */
 public final class AlignmentLoop {
 
@@ -148,7 +149,8 @@ public final class AlignmentLoop {
         Path parent = parentPolicy(current, journal);
         switch (step) {
             case CUT_SNAPSHOT: {
-                LoopSteps.Snapshot snapshot = steps.cutSnapshot(it, emptied(folder.resolve("snapshot")));
+                String previous = it == 1 ? null : journal.iterations().get(it - 2).snapshotId();
+                LoopSteps.Snapshot snapshot = steps.cutSnapshot(it, previous, emptied(folder.resolve("snapshot")));
                 return current.withSnapshot(snapshot.id(), snapshot.dir().toString(), snapshot.pairs());
             }
             case REFRESH_REWARD_MODEL: {

@@ -77,9 +77,13 @@ public final class AlignmentSteps implements LoopSteps {
     private final SnapshotReader reader = new SnapshotReader();
     private final CheckpointPublisher checkpoints;
     private final AnnotationRequests candidates;
+    private final LoopConfigRecord configRecord;
 
     private AlignmentSteps(Builder b) {
         this.config = b.config;
+        this.configRecord = b.configRecord != null ? b.configRecord
+                : new LoopConfigRecord(LoopConfigRecord.fingerprint(LoopConfigRecord.values(b.config)),
+                        LoopConfigRecord.values(b.config), 1, List.of());
         this.curation = b.curation;
         this.world = b.world;
         this.console = b.console;
@@ -105,8 +109,8 @@ public final class AlignmentSteps implements LoopSteps {
     }
 
     @Override
-    public Snapshot cutSnapshot(int iteration, Path dir) throws IOException {
-        Snapshot snapshot = curation.cut(id(config, iteration), dir);
+    public Snapshot cutSnapshot(int iteration, String previousSnapshotId, Path dir) throws IOException {
+        Snapshot snapshot = curation.cut(id(config, iteration), previousSnapshotId, dir);
         SnapshotManifest.Counts c = SnapshotManifest.read(dir).counts();
         console.printf(Locale.ROOT, "  cut %s: %d pairs; waiting at start %d + events in %d = curated %d + filtered"
                         + " %d %s + dead-lettered %d %s + waiting at end %d  [%s]%n", snapshot.id(), c.pairs(),
@@ -173,7 +177,12 @@ public final class AlignmentSteps implements LoopSteps {
                     .setProperty("reference.mode", config.reference().name().toLowerCase(Locale.ROOT))
                     .setProperty("held_out.fraction", Double.toString(o.heldOut()))
                     .setProperty("held_out.pairs", Integer.toString(split.heldOut().size()))
-                    .setProperty("seed", Long.toString(config.seed()));
+                    .setProperty("seed", Long.toString(config.seed()))
+                    .setProperty("loop.config.fingerprint", configRecord.fingerprint());
+            List<String> changes = configRecord.changesUpTo(iteration);
+            if (!changes.isEmpty()) {
+                manifest.setProperty("loop.config.changes", String.join(" | ", changes));
+            }
             if (rewardModel != null) {
                 manifest.setProperty("reward_model", rewardModel.toAbsolutePath().toString());
             }
@@ -312,6 +321,11 @@ public final class AlignmentSteps implements LoopSteps {
             settings.put("reward_model", record.rewardModelDir());
         }
         settings.put("snapshot_pairs", Long.toString(record.newPairs()));
+        settings.put("config_fingerprint", configRecord.fingerprint());
+        List<String> changes = configRecord.changesUpTo(record.iteration());
+        if (!changes.isEmpty()) {
+            settings.put("config_changes", String.join(" | ", changes));
+        }
         CheckpointEvent event = CheckpointEvent.newBuilder()
                 .setCheckpointId(record.checkpointId())
                 .setPath(Path.of(record.checkpointDir()).toAbsolutePath().toString())
@@ -418,6 +432,7 @@ public final class AlignmentSteps implements LoopSteps {
         private PrintStream console = System.out;
         private TrainingListener trainingListener = TrainingListener.NONE;
         private Clock clock = Clock.systemUTC();
+        private LoopConfigRecord configRecord;
 
         private Builder(LoopConfig config, LiveCuration curation) {
             this.config = Objects.requireNonNull(config, "config");
@@ -443,6 +458,15 @@ public final class AlignmentSteps implements LoopSteps {
 
         public Builder setClock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The loop folder's record of its settings, whose fingerprint and accepted changes each checkpoint's lineage
+         * carries; by default one of {@code config} without changes.
+         */
+        public Builder setConfigRecord(LoopConfigRecord configRecord) {
+            this.configRecord = Objects.requireNonNull(configRecord, "configRecord");
             return this;
         }
 

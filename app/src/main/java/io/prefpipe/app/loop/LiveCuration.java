@@ -8,11 +8,16 @@ import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
+import io.prefpipe.optimizer.internal.AtomicFiles;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +26,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,23 +48,85 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Cuts are {@link SnapshotCutter}'s: the pairs committed up to the newest completed checkpoint and after the
  * previous cut, so consecutive cuts are disjoint and together hold every pair once. The loop must be the only one to
- * cut from the job (a cut taken by hand would be missing from every iteration).
+ * cut from the job: a cut taken by anyone else takes its pairs away from the loop's next cut, so they would be in no
+ * iteration. Hence the loop names itself in the job folder's {@value #OWNER_FILE}, which {@code prefpipe snapshot cut}
+ * and other loops respect, and refuses to cut after a cut it did not take ({@link #cut}).
  */
 public final class LiveCuration implements AutoCloseable {
+    /** The file in a job folder that names the loop cutting from it. */
+    public static final String OWNER_FILE = "loop-owner.properties";
+
     private static final Duration CUT_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path jobDir;
+    private final Owner owner;
     private final CurationRun run;
     private final SnapshotCutter cutter = new SnapshotCutter(Clock.systemUTC(), CUT_TIMEOUT);
 
-    private LiveCuration(Path jobDir, CurationRun run) {
+    private LiveCuration(Path jobDir, Owner owner, CurationRun run) {
         this.jobDir = jobDir;
+        this.owner = owner;
         this.run = run;
     }
 
-    /** Cuts from a job another process runs, writing into {@code jobDir}. */
-    public static LiveCuration attach(Path jobDir) {
-        return new LiveCuration(jobDir, null);
+    /**
+     * The loop that cuts from a job folder.
+     *
+     * @param name the loop's name
+     * @param dir its folder, absolute
+     */
+    public record Owner(String name, Path dir) {
+        public Owner {
+            Objects.requireNonNull(name, "name");
+            dir = dir.toAbsolutePath().normalize();
+        }
+
+        static Owner of(LoopConfig config) {
+            return new Owner(config.name(), config.dir());
+        }
+
+        @Override
+        public String toString() {
+            return "the loop " + name + " in " + dir;
+        }
+    }
+
+    /**
+     * The loop that cuts from {@code jobDir}, as its {@value #OWNER_FILE} names it, if any.
+     *
+     * @throws IOException naming the file, if it exists but cannot be read
+     */
+    public static Optional<Owner> owner(Path jobDir) throws IOException {
+        Path file = jobDir.resolve(OWNER_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        String name = p.getProperty("name");
+        String dir = p.getProperty("dir");
+        if (name == null || dir == null) {
+            throw new IOException(file + " must name the loop's name and dir");
+        }
+        return Optional.of(new Owner(name, Path.of(dir)));
+    }
+
+    /**
+     * Cuts from a job another process runs, writing into {@code config}'s {@code curation.job-dir}.
+     *
+     * @throws LoopRefusedException if another loop cuts from that folder
+     */
+    public static LiveCuration attach(LoopConfig config) throws IOException {
+        Path jobDir = config.curation().jobDir();
+        Owner owner = Owner.of(config);
+        checkOwner(jobDir, owner);
+        // a `prefpipe curate` job refuses to start in a folder that is not empty: claimed at the first cut then
+        if (Files.isDirectory(jobDir)) {
+            claim(jobDir, owner);
+        }
+        return new LiveCuration(jobDir, owner, null);
     }
 
     /**
@@ -70,6 +139,8 @@ public final class LiveCuration implements AutoCloseable {
     public static LiveCuration start(LoopConfig config, CurationProgressListener listener, PrintStream console)
             throws IOException {
         LoopConfig.Curation c = config.curation();
+        Owner owner = Owner.of(config);
+        checkOwner(c.jobDir(), owner);
         String transactionalIdPrefix = config.name() + "-curation";
         Path resumeFrom = null;
         if (hasOutput(c.jobDir())) {
@@ -114,11 +185,18 @@ public final class LiveCuration implements AutoCloseable {
                                 + checkpoint + " (see the log)"));
             }
         }));
+        // after the start: a new job refuses a folder that is not empty
+        try {
+            claim(c.jobDir(), owner);
+        } catch (IOException | RuntimeException e) {
+            run.close();
+            throw e;
+        }
         console.printf("curation: job %s reads %s from the offsets in %s (unbounded, aggregator %s, decides a"
                 + " comparison after %d votes or %s of event time, commits every %s)%n", run.jobId(),
                 String.join(", ", run.plan().topics()), c.jobDir(), c.aggregator(), c.emitAfterVotes(),
                 c.comparisonWindow(), c.checkpointInterval());
-        return new LiveCuration(c.jobDir(), run);
+        return new LiveCuration(c.jobDir(), owner, run);
     }
 
     /** Pairs committed since the previous cut, as of the newest completed checkpoint. */
@@ -130,12 +208,21 @@ public final class LiveCuration implements AutoCloseable {
      * Cuts {@code cutId} (or finds it, if a crashed attempt cut it already) and links its files and manifest into
      * {@code dir}.
      *
+     * @param previousCutId the loop's previous cut, or null before its first (cuts taken before the loop's first are
+     *     someone else's business: a job the loop attached to may have been cut before)
+     * @throws LoopRefusedException if the job folder holds cuts after {@code previousCutId} that the loop did not take
+     *     (their pairs would be in no iteration), naming them and what to do
      * @throws IOException if nothing was committed since the previous cut, or the cut cannot be written
      */
-    public LoopSteps.Snapshot cut(String cutId, Path dir) throws IOException {
+    public LoopSteps.Snapshot cut(String cutId, String previousCutId, Path dir) throws IOException {
         Path cutDir = jobDir.resolve(SnapshotCutter.CUTS).resolve(cutId);
+        boolean cutBefore = Files.exists(cutDir.resolve(SnapshotManifest.FILE_NAME));
+        if (previousCutId != null) {
+            checkNoForeignCuts(cutId, previousCutId);
+        }
+        claim(jobDir, owner);
         SnapshotManifest manifest;
-        if (Files.exists(cutDir.resolve(SnapshotManifest.FILE_NAME))) {
+        if (cutBefore) {
             manifest = SnapshotManifest.read(cutDir);
         } else {
             try {
@@ -186,6 +273,71 @@ public final class LiveCuration implements AutoCloseable {
             }
             Thread.sleep(250);
         }
+    }
+
+    /**
+     * Refuses to go on if someone else cut from the job after the loop's previous cut: the pairs of such a cut are in
+     * none of the loop's. Moving the cut out of the cuts folder gives them back to the loop's next cut (a cut takes
+     * what the job committed minus what the cuts in the folder hold), unless this iteration's cut, taken before a
+     * crash, came after it; that one, used by no iteration yet, goes too then.
+     */
+    private void checkNoForeignCuts(String cutId, String previousCutId) throws IOException {
+        List<SnapshotManifest> cuts = SnapshotCutter.cuts(jobDir);
+        int previous = -1;
+        for (int i = 0; i < cuts.size(); i++) {
+            if (cuts.get(i).snapshotId().equals(previousCutId)) {
+                previous = i;
+            }
+        }
+        Path folder = jobDir.resolve(SnapshotCutter.CUTS);
+        if (previous < 0) {
+            throw new LoopRefusedException("the loop's previous cut " + previousCutId + " is missing from " + folder
+                    + ": the loop cannot tell which pairs it trained on; put the folder " + previousCutId
+                    + " back there");
+        }
+        List<SnapshotManifest> foreign = cuts.subList(previous + 1, cuts.size()).stream()
+                .filter(m -> !m.snapshotId().equals(cutId)).toList();
+        if (foreign.isEmpty()) {
+            return;
+        }
+        boolean ownAfterForeign = cuts.stream().anyMatch(m -> m.snapshotId().equals(cutId)
+                && !previousCutId.equals(m.properties().get(SnapshotCutter.PREVIOUS_PROPERTY)));
+        throw new LoopRefusedException("the curation job folder " + jobDir + " holds cuts the loop did not take,"
+                + " after its previous cut " + previousCutId + ": " + foreign.stream()
+                        .map(m -> m.snapshotId() + " (" + m.counts().pairs() + " pairs)").toList()
+                + "; their pairs are in none of the loop's cuts. Move " + (foreign.size() == 1 ? "it" : "them")
+                + (ownAfterForeign ? " and " + cutId + " (this iteration's cut, used by no iteration yet)" : "")
+                + " out of " + folder + ", and the loop's next cut takes their pairs. To cut from a loop's curation"
+                + " job by hand, run a `prefpipe curate` job of your own instead");
+    }
+
+    /** Refuses a job folder another loop cuts from. */
+    private static void checkOwner(Path jobDir, Owner owner) throws IOException {
+        Optional<Owner> current = owner(jobDir);
+        if (current.isPresent() && !current.get().dir().equals(owner.dir())) {
+            throw new LoopRefusedException("the curation job folder " + jobDir + " is cut by " + current.get()
+                    + " (" + jobDir.resolve(OWNER_FILE) + "): two loops cutting from one job each miss the pairs the"
+                    + " other cuts. Give this loop a curation.job-dir of its own, or, if that loop is gone for good,"
+                    + " delete " + jobDir.resolve(OWNER_FILE));
+        }
+    }
+
+    /** Names the loop in the job folder's {@value #OWNER_FILE}, unless it is named there already. */
+    private static void claim(Path jobDir, Owner owner) throws IOException {
+        Optional<Owner> current = owner(jobDir);
+        if (current.isPresent() && current.get().equals(owner)) {
+            return;
+        }
+        checkOwner(jobDir, owner);
+        Properties p = new Properties();
+        p.setProperty("name", owner.name());
+        p.setProperty("dir", owner.dir().toString());
+        AtomicFiles.writeFile(jobDir.resolve(OWNER_FILE), out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            p.store(w, "the prefpipe loop that cuts snapshots from this curation job; `prefpipe snapshot cut`"
+                    + " refuses this folder");
+            w.flush();
+        });
     }
 
     /** The job folder, where the cuts are. */

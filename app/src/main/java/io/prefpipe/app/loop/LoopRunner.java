@@ -20,57 +20,75 @@ import java.util.Map;
  * {@link AlignmentSteps}, with progress on the console: each step as it starts and ends, training progress, and a report
  * after each iteration. Closing it stops the annotators and the curation job (whose checkpoints are kept, so the next
  * run resumes it).
+ *
+ * <p>It holds the loop folder's {@link LoopLock} from start to close, and starts only if the config's settings that
+ * count agree with what earlier runs of the folder recorded ({@link LoopConfigRecord}).
  */
 public final class LoopRunner implements AutoCloseable {
     private static final Duration WAITING_REPORT = Duration.ofSeconds(30);
 
     private final LoopConfig config;
     private final PrintStream console;
+    private final LoopLock lock;
     private final LiveCuration curation;
     private final SimulatedWorld.Annotators annotators;
     private final AlignmentSteps steps;
 
-    private LoopRunner(LoopConfig config, PrintStream console, LiveCuration curation,
-            SimulatedWorld.Annotators annotators,
-            AlignmentSteps steps) {
+    private LoopRunner(LoopConfig config, PrintStream console, LoopLock lock, LiveCuration curation,
+            SimulatedWorld.Annotators annotators, AlignmentSteps steps) {
         this.config = config;
         this.console = console;
+        this.lock = lock;
         this.curation = curation;
         this.annotators = annotators;
         this.steps = steps;
     }
 
     /**
-     * Creates the missing topics, starts (or resumes) the curation job or attaches to it, and starts the simulated
-     * annotators if {@code world} is given.
+     * Locks the loop folder, checks the config against the folder's record of it, creates the missing topics, starts
+     * (or resumes) the curation job or attaches to it, and starts the simulated annotators if {@code world} is given.
      *
      * @param world the simulated world, or null for real feedback
      * @param monitor hears the curation job's progress (e.g. the dashboard's), when the loop runs it
      * @param trainingListener hears every optimizer step (tests use it to crash mid-training)
+     * @param acceptConfigChange whether to go on when a setting that counts changed since the folder's last run
+     *     (the change is recorded); else such a change is refused
+     * @throws LoopRefusedException if another process runs this loop, a setting that counts changed (and is not
+     *     accepted), or another loop cuts from the curation job
      */
     public static LoopRunner start(LoopConfig config, SimulatedWorld world, PrintStream console,
-            CurationProgressListener monitor, TrainingListener trainingListener) throws IOException {
+            CurationProgressListener monitor, TrainingListener trainingListener, boolean acceptConfigChange)
+            throws IOException {
         if (config.synthetic() != null && world == null) {
             throw new IllegalArgumentException("the config has a synthetic section, but no simulated world was given");
         }
-        Topics.ensure(config.kafka().bootstrap(), config.kafka().topics(), 1, (short) 1);
-        LiveCuration curation = config.curation().run()
-                ? LiveCuration.start(config, monitor, console)
-                : LiveCuration.attach(config.curation().jobDir());
+        LoopLock lock = LoopLock.acquire(config.dir());
+        LiveCuration curation = null;
         SimulatedWorld.Annotators annotators = null;
         try {
+            LoopConfigRecord record = LoopConfigRecord.reconcile(config.dir(), config, acceptConfigChange,
+                    Clock.systemUTC(), console);
+            Topics.ensure(config.kafka().bootstrap(), config.kafka().topics(), 1, (short) 1);
+            curation = config.curation().run() ? LiveCuration.start(config, monitor, console)
+                    : LiveCuration.attach(config);
             annotators = world == null ? null : world.startAnnotators(config);
             AlignmentSteps steps = AlignmentSteps.builder(config, curation).setWorld(world).setConsole(console)
-                    .setTrainingListener(trainingListener).build();
+                    .setTrainingListener(trainingListener).setConfigRecord(record).build();
             console.printf("loop %s in %s: curation job folder %s; candidates on %s; checkpoints on %s%n",
                     config.name(), config.dir(), config.curation().jobDir(), config.kafka().candidates(),
                     config.kafka().checkpoints());
-            return new LoopRunner(config, console, curation, annotators, steps);
-        } catch (RuntimeException e) {
-            if (annotators != null) {
-                annotators.close();
+            return new LoopRunner(config, console, lock, curation, annotators, steps);
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (annotators != null) {
+                    annotators.close();
+                }
+                if (curation != null) {
+                    curation.close();
+                }
+            } finally {
+                lock.close();
             }
-            curation.close();
             throw e;
         }
     }
@@ -104,14 +122,19 @@ public final class LoopRunner implements AutoCloseable {
         Thread.sleep(d.toMillis());
     }
 
+    /** Stops the annotators and the curation job, then releases the loop folder (not before the job is stopped). */
     @Override
     public void close() {
         try {
-            if (annotators != null) {
-                annotators.close();
+            try {
+                if (annotators != null) {
+                    annotators.close();
+                }
+            } finally {
+                curation.close();
             }
         } finally {
-            curation.close();
+            lock.close();
         }
     }
 

@@ -25,8 +25,11 @@ public interface LoopSteps {
      * Cuts the snapshot of iteration {@code iteration} into {@code dir}: what was curated after the previous cut,
      * exactly once. Cutting again after a crash must cut the same pairs (the cut is recorded with the snapshot, not
      * before it).
+     *
+     * @param previousSnapshotId the previous iteration's snapshot, or null for the first: the cut must follow it
+     *     directly, or pairs would be in no iteration
      */
-    Snapshot cutSnapshot(int iteration, Path dir) throws IOException;
+    Snapshot cutSnapshot(int iteration, String previousSnapshotId, Path dir) throws IOException;
 
     /**
      * Trains a reward model on the snapshot, starting from {@code previous} (null: from the initial policy's

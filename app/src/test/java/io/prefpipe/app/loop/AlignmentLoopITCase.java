@@ -3,6 +3,7 @@ package io.prefpipe.app.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.prefpipe.app.candidates.AnnotationRequests;
 import io.prefpipe.app.kafka.CommittedRecords;
 import io.prefpipe.flink.curate.CurationProgressListener;
@@ -16,6 +17,7 @@ import io.prefpipe.ingestion.synthetic.SyntheticFeedback;
 import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
+import io.prefpipe.optimizer.checkpoint.CheckpointManifest;
 import io.prefpipe.optimizer.data.PreferenceExample;
 import io.prefpipe.optimizer.data.SnapshotReader;
 import io.prefpipe.optimizer.model.PolicyConfig;
@@ -91,7 +93,7 @@ class AlignmentLoopITCase {
     void run_threeIterationsThroughCrashesAndARestart_snapshotsDisjointOneEventEachCandidatesComeBack()
             throws Exception {
         String s = UUID.randomUUID().toString().substring(0, 8);
-        LoopConfig config = LoopConfig.read(LoopConfig.parse("""
+        JsonNode document = LoopConfig.parse("""
                 name: it-%1$s
                 dir: %2$s
                 seed: 3
@@ -108,7 +110,8 @@ class AlignmentLoopITCase {
                 candidates: {prompts: 12, samples-per-prompt: 4, accept: 2, pairing: first-round, max-new-tokens: 12}
                 synthetic: {annotators: 8, judgements-per-comparison: 3, eval-samples-per-prompt: 1}
                 """.formatted(s, tmp.resolve("loop"), KAFKA.bootstrapServers(), tmp.resolve("initial"),
-                OPTIMIZE_STEPS)));
+                OPTIMIZE_STEPS));
+        LoopConfig config = LoopConfig.read(document);
         Topics.ensure(KAFKA.bootstrapServers(), config.kafka().topics(), 1, (short) 1);
         SyntheticWorld world = new SyntheticWorld();
         warmUp(produceBacklog(config, world), config.initialPolicy());
@@ -156,11 +159,26 @@ class AlignmentLoopITCase {
             assertThat(requestsOf(config, id1)).as("no second publication on the retry").isEqualTo(firstCandidates);
         }
 
+        // the first process ran the loop without recording its settings (as a loop folder from before that record):
+        // recorded as they were; the second process comes with one changed, refused unless accepted
+        String fingerprint = LoopConfigRecord.reconcile(config.dir(), config, false, Clock.systemUTC(), console)
+                .fingerprint();
+        LoopConfig changed = LoopConfig.read(LoopConfig.with(document, "evaluate.kl-samples", 4));
+        SyntheticSimulation simulation = new SyntheticSimulation(world, config.synthetic(), config.seed());
+        assertThatThrownBy(() -> LoopRunner.start(changed, simulation, console, CurationProgressListener.NONE,
+                TrainingListener.NONE, false)).isInstanceOf(LoopRefusedException.class)
+                .hasMessageContaining("evaluate.kl-samples: 8 -> 4");
+
         // a second process: the curation job resumes from its retained checkpoint, the loop from its journal
         List<IterationRecord> done;
         Optional<SnapshotManifest> rest;
-        try (LoopRunner runner = LoopRunner.start(config, new SyntheticSimulation(world, config.synthetic(),
-                config.seed()), console, CurationProgressListener.NONE, TrainingListener.NONE)) {
+        try (LoopRunner runner = LoopRunner.start(changed, simulation, console, CurationProgressListener.NONE,
+                TrainingListener.NONE, true)) {
+            // a second run of the same loop is refused at once, before it touches Kafka or the curation job
+            assertThatThrownBy(() -> LoopRunner.start(changed, simulation, console, CurationProgressListener.NONE,
+                    TrainingListener.NONE, true)).isInstanceOf(LoopRefusedException.class)
+                    .hasMessageContaining("is in use by pid " + ProcessHandle.current().pid());
+            assertThat(LiveCuration.owner(jobDir)).contains(new LiveCuration.Owner(config.name(), config.dir()));
             done = runner.run(3);
             // once the last candidates are judged and curated, what is left to cut is what came after the last cut
             awaitNoNewFeedback(config);
@@ -191,6 +209,14 @@ class AlignmentLoopITCase {
             assertThat(Path.of(e.getPath()).resolve("manifest.json")).isRegularFile();
             assertThat(e.getMetrics()).containsKeys("loss", SyntheticSimulation.WIN_RATE);
         }
+        // the lineage shows the accepted change from the first checkpoint made after it on
+        String change = "iteration 2 (from publish_checkpoint): evaluate.kl-samples 8 -> 4";
+        assertThat(events.subList(0, 2)).allSatisfy(e -> assertThat(e.getConfig())
+                .containsEntry("config_fingerprint", fingerprint).doesNotContainKey("config_changes"));
+        assertThat(events.get(2).getConfig()).containsEntry("config_changes", change).containsEntry(
+                "config_fingerprint", LoopConfigRecord.fingerprint(LoopConfigRecord.values(changed)));
+        assertThat(CheckpointManifest.read(Path.of(done.get(2).checkpointDir())).properties())
+                .containsEntry("loop.config.changes", change);
 
         // the loop's snapshots are exactly the job's cuts, none skipped or repeated, contiguous in offsets
         List<SnapshotManifest> cuts = SnapshotCutter.cuts(jobDir);
@@ -339,8 +365,8 @@ class AlignmentLoopITCase {
         }
 
         @Override
-        public Snapshot cutSnapshot(int iteration, Path dir) throws IOException {
-            return real.cutSnapshot(iteration, dir);
+        public Snapshot cutSnapshot(int iteration, String previousSnapshotId, Path dir) throws IOException {
+            return real.cutSnapshot(iteration, previousSnapshotId, dir);
         }
 
         @Override

@@ -48,8 +48,10 @@ class AlignmentLoopTest {
         }
 
         @Override
-        public Snapshot cutSnapshot(int iteration, Path out) throws IOException {
+        public Snapshot cutSnapshot(int iteration, String previousSnapshotId, Path out) throws IOException {
             assertThat(out).doesNotExist();
+            assertThat(previousSnapshotId).as("the cut the loop's cut must follow")
+                    .isEqualTo(iteration == 1 ? null : "snap-" + (iteration - 1));
             maybeCrash(iteration, "cut", out);
             long pairs = curated - cutUpTo;
             Files.createDirectories(out);
