@@ -48,6 +48,13 @@ import org.slf4j.LoggerFactory;
 public final class OptimizationLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OptimizationLoop.class);
+
+    /**
+     * The environment variable that pins MKL's code paths ({@code AUTO,STRICT}); without it the same seed gave other
+     * weights in two processes ({@code CrossProcessDeterminismTest}). MKL reads it once, when it loads, so only the
+     * process's starter can set it.
+     */
+    private static final String REPRODUCIBLE_MKL = "MKL_CBWR";
     /** Micro-batch weights are shares of one step; this much rounding in their sum is tolerated. */
     private static final double WEIGHT_TOLERANCE = 1e-6;
 
@@ -240,6 +247,11 @@ public final class OptimizationLoop implements AutoCloseable {
                         + " but the restored run stopped at " + restored.batchPosition());
             }
             before = restored.elapsed();
+        }
+        if (System.getenv(REPRODUCIBLE_MKL) == null) {
+            LOG.warn("{} is not set, so MKL may pick its kernels by buffer alignment, which differs between processes:"
+                    + " the same seed can then give other weights in another process; set {}=AUTO,STRICT (the"
+                    + " prefpipe launcher and the build do)", REPRODUCIBLE_MKL, REPRODUCIBLE_MKL);
         }
         long start = System.nanoTime();
         for (int step = history.size() + 1; step <= totalSteps; step++) {
