@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -103,7 +104,7 @@ public final class DemoRunner {
                         + " %.4f on %d pairs (batch, same judgements)%n", options.aggregator(), labelAccuracy,
                         snapshot.examples().size(), produced.majorityVote().accuracy(), produced.majorityVote().pairs());
                 DemoReport report = train(world, snapshot, produced, curation, labelAccuracy, runId, start);
-                publishCheckpoint(bootstrap, checkpoints, report, curation, runId);
+                publishCheckpoint(bootstrap, checkpoints, report, curation, runId, start);
                 return report;
             }
         }
@@ -124,7 +125,7 @@ public final class DemoRunner {
      * training loop does for each iteration: the dashboard's training charts and lineage read it from there.
      */
     private void publishCheckpoint(String bootstrap, String topic, DemoReport report, CurationReport curation,
-            String runId) {
+            String runId, Instant start) {
         Map<String, Double> metrics = new LinkedHashMap<>(dpoFinalMetrics);
         metrics.put("loss", report.dpoLossEnd());
         metrics.put("loss_start", report.dpoLossStart());
@@ -145,7 +146,8 @@ public final class DemoRunner {
                 .setMetrics(metrics)
                 .setCreatedTime(Instant.now())
                 .build();
-        new CheckpointPublisher(bootstrap, topic).publishOnce(event);
+        // the checkpoint id names the run by its start, to the second, so no event of it is older than that second
+        new CheckpointPublisher(bootstrap, topic).publishOnce(event, start.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private EmbeddedKafkaBroker startBroker() {

@@ -1,6 +1,7 @@
 package io.prefpipe.app.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -28,6 +30,23 @@ public final class CommittedRecords {
      * @throws IllegalStateException if the end is not reached within {@code timeout}
      */
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Duration timeout) {
+        return read(bootstrap, topic, null, timeout);
+    }
+
+    /**
+     * The records of {@code topic} from the first one stamped at or after {@code since} on, partition by partition in
+     * offset order: for a check that only concerns records written after a known time, which then reads what came
+     * since instead of a topic that grows for months.
+     *
+     * @throws IllegalStateException if the end is not reached within {@code timeout}
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readSince(String bootstrap, String topic, Instant since,
+            Duration timeout) {
+        return read(bootstrap, topic, since, timeout);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Instant since,
+            Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -37,8 +56,15 @@ public final class CommittedRecords {
             Set<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            if (since == null) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                Map<TopicPartition, OffsetAndTimestamp> first = consumer.offsetsForTimes(partitions.stream()
+                        .collect(Collectors.toMap(p -> p, p -> since.toEpochMilli())), timeout);
+                // no record at or after that time: nothing to read in the partition
+                partitions.forEach(p -> consumer.seek(p, first.get(p) == null ? end.get(p) : first.get(p).offset()));
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {

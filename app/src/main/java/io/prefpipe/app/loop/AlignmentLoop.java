@@ -179,7 +179,7 @@ public final class AlignmentLoop {
                 return current;
             }
             case GENERATE_CANDIDATES: {
-                long published = steps.generateCandidates(it, snapshot(current), Path.of(current.checkpointDir()),
+                long published = steps.generateCandidates(current, snapshot(current), Path.of(current.checkpointDir()),
                         pathOrNull(current.rewardModelDir()));
                 return current.withCandidates(published);
             }

@@ -39,6 +39,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,6 +65,7 @@ import java.util.TreeSet;
  */
 public final class AlignmentSteps implements LoopSteps {
     /** The training metrics (of the last step) evaluation reports, and the names it gives them. */
+    private static final Duration CLOCK_SLACK = Duration.ofHours(1);
     private static final List<Map.Entry<String, String>> TRAINING_METRICS = List.of(
             Map.entry("rewards/accuracy", "train_reward_accuracy"),
             Map.entry("rewards/margin", "train_reward_margin"),
@@ -339,14 +342,15 @@ public final class AlignmentSteps implements LoopSteps {
                 .setMetrics(metrics)
                 .setCreatedTime(manifest.createdTime())
                 .build();
-        boolean sent = checkpoints.publishOnce(event);
+        boolean sent = checkpoints.publishOnce(event, publishedNotBefore(record));
         console.printf("  checkpoint event %s %s %s%n", record.checkpointId(),
                 sent ? "published on" : "was already on", config.kafka().checkpoints());
     }
 
     @Override
-    public long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint, Path rewardModel)
+    public long generateCandidates(IterationRecord record, Snapshot snapshot, Path checkpoint, Path rewardModel)
             throws IOException {
+        int iteration = record.iteration();
         LoopConfig.Candidates c = config.candidates();
         if (!c.enabled()) {
             return 0;
@@ -360,7 +364,7 @@ public final class AlignmentSteps implements LoopSteps {
         CandidateGenerator generator = new CandidateGenerator(c.samplesPerPrompt(),
                 new RejectionSamplerConfig(c.accept(), c.rsoBeta()), c.pairing(),
                 SamplingOptions.builder().setMaxNewTokens(c.maxNewTokens()).setTemperature(c.temperature()).build());
-        long published = candidates.publishOnce(id, () -> {
+        long published = candidates.publishOnce(id, publishedNotBefore(record), () -> {
             console.printf(Locale.ROOT, "  sampling %d responses for each of %d prompts, scoring them, keeping %d per"
                     + " prompt by rejection sampling (beta %.2f), %s pairs%n", c.samplesPerPrompt(), prompts.size(),
                     c.accept(), c.rsoBeta(), c.pairing().code());
@@ -373,6 +377,14 @@ public final class AlignmentSteps implements LoopSteps {
         });
         console.printf("  %d comparisons of %s on %s for annotation%n", published, id, config.kafka().candidates());
         return published;
+    }
+
+    /**
+     * Whatever an iteration publishes, it publishes after it began, so its duplicate checks read the topics from then
+     * on, not their whole history; an hour earlier, in case the clock was set back between a crash and the restart.
+     */
+    private static Instant publishedNotBefore(IterationRecord record) {
+        return record.started().minus(CLOCK_SLACK);
     }
 
     /** Up to {@code candidates.prompts} distinct prompts of the snapshot, drawn by the iteration's seed. */

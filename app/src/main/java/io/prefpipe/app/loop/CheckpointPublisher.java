@@ -5,6 +5,7 @@ import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.schema.CheckpointEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -36,12 +37,15 @@ public final class CheckpointPublisher {
      * Sends {@code event} keyed by its checkpoint id, with acks from all replicas, unless the topic holds an event with
      * that key already.
      *
+     * @param since no event of the checkpoint can have been sent before this time (e.g. before its iteration began):
+     *     the topic is read from there on
      * @return true if it was sent now, false if it had been before
      * @throws IllegalStateException if the topic cannot be read or the send fails
      */
-    public boolean publishOnce(CheckpointEvent event) {
+    public boolean publishOnce(CheckpointEvent event, Instant since) {
         byte[] key = event.getCheckpointId().getBytes(StandardCharsets.UTF_8);
-        if (isPublished(key)) {
+        if (CommittedRecords.readSince(bootstrap, topic, since, TIMEOUT).stream()
+                .anyMatch(r -> Arrays.equals(r.key(), key))) {
             return false;
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -64,9 +68,5 @@ public final class CheckpointPublisher {
         byte[] key = checkpointId.getBytes(StandardCharsets.UTF_8);
         return CommittedRecords.read(bootstrap, topic, TIMEOUT).stream()
                 .filter(r -> Arrays.equals(r.key(), key)).count();
-    }
-
-    private boolean isPublished(byte[] key) {
-        return CommittedRecords.read(bootstrap, topic, TIMEOUT).stream().anyMatch(r -> Arrays.equals(r.key(), key));
     }
 }

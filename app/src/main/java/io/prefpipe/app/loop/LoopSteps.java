@@ -58,5 +58,6 @@ public interface LoopSteps {
      * Samples, scores, rejection-samples and publishes new comparisons for annotation, unless this iteration's were
      * published before; returns how many the iteration published.
      */
-    long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint, Path rewardModel) throws IOException;
+    long generateCandidates(IterationRecord record, Snapshot snapshot, Path checkpoint, Path rewardModel)
+            throws IOException;
 }

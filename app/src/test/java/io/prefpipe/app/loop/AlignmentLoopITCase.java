@@ -396,10 +396,10 @@ class AlignmentLoopITCase {
         }
 
         @Override
-        public long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint, Path rewardModel)
+        public long generateCandidates(IterationRecord record, Snapshot snapshot, Path checkpoint, Path rewardModel)
                 throws IOException {
-            long published = real.generateCandidates(iteration, snapshot, checkpoint, rewardModel);
-            if (iteration == 1 && !crashedAfterGenerate) {
+            long published = real.generateCandidates(record, snapshot, checkpoint, rewardModel);
+            if (record.iteration() == 1 && !crashedAfterGenerate) {
                 crashedAfterGenerate = true;
                 throw new IOException("simulated crash after generating 1");
             }

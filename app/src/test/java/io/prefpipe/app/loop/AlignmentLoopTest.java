@@ -91,10 +91,10 @@ class AlignmentLoopTest {
         }
 
         @Override
-        public long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint, Path rewardModel)
+        public long generateCandidates(IterationRecord record, Snapshot snapshot, Path checkpoint, Path rewardModel)
                 throws IOException {
-            assertThat(checkpoint.getFileName()).hasToString("ckpt-" + iteration);
-            maybeCrash(iteration, "generate", null);
+            assertThat(checkpoint.getFileName()).hasToString("ckpt-" + record.iteration());
+            maybeCrash(record.iteration(), "generate", null);
             curated += 10;
             return 10;
         }
@@ -218,7 +218,7 @@ class AlignmentLoopTest {
                 null, false, AlignmentLoop.Reference.INITIAL, new LoopSchedule(100, Duration.ofMinutes(5), 5,
                         Duration.ofMinutes(1))), new FakeSteps() {
                     @Override
-                    public long generateCandidates(int iteration, Snapshot snapshot, Path checkpoint,
+                    public long generateCandidates(IterationRecord record, Snapshot snapshot, Path checkpoint,
                             Path rewardModel) {
                         return 0;
                     }

@@ -1,0 +1,60 @@
+package io.prefpipe.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prefpipe.ingestion.kafka.Topics;
+import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class CommittedRecordsITCase {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    /** Recent, so that the broker's retention (seven days by default) keeps every record. */
+    private static final Instant T = Instant.now().minusSeconds(600);
+    private static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+    @Test
+    void readSince_readsOnlyRecordsStampedAtOrAfterTheTime_inEveryPartition() throws Exception {
+        String topic = "committed-records-since";
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(topic), 3, (short) 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            send(producer, topic, 0, T.minusSeconds(60), "p0-old");
+            send(producer, topic, 0, T, "p0-at");
+            send(producer, topic, 0, T.plusSeconds(60), "p0-new");
+            send(producer, topic, 1, T.minusSeconds(30), "p1-old");
+            send(producer, topic, 2, T.plusSeconds(1), "p2-new");
+            producer.flush();
+        }
+
+        assertThat(values(CommittedRecords.readSince(KAFKA.bootstrapServers(), topic, T, TIMEOUT)))
+                .containsExactlyInAnyOrder("p0-at", "p0-new", "p2-new");
+        assertThat(values(CommittedRecords.readSince(KAFKA.bootstrapServers(), topic, T.plusSeconds(3600), TIMEOUT)))
+                .as("nothing that late").isEmpty();
+        assertThat(values(CommittedRecords.read(KAFKA.bootstrapServers(), topic, TIMEOUT)))
+                .containsExactlyInAnyOrder("p0-old", "p0-at", "p0-new", "p1-old", "p2-new");
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, Instant time,
+            String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, partition, time.toEpochMilli(), null,
+                value.getBytes(StandardCharsets.UTF_8))).get();
+    }
+
+    private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
+}
