@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       rDPO test asks). Otherwise the test keeps one β and records this study among what was measured.
  * </ol>
  *
- * <p>The results are in the test's Javadoc.
+ * <p>Measured (every figure is in the test's Javadoc): both methods picked β 0.5, and at it LiPO-λ − DPO was −0.003
+ * ± 0.018 over the confirmation draws, so the test kept its one β.
  */
 class LipoBetaStudy {
 
