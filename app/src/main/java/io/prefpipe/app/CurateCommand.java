@@ -9,6 +9,7 @@ import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
@@ -185,10 +186,10 @@ final class CurateCommand implements Callable<Integer> {
         CurationProgressListener progress = new CurationProgressListener() {
             @Override
             public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
-                System.out.println("resuming from " + checkpoint);
+                System.out.println("resuming from " + Locations.display(checkpoint));
                 transactions.ifPresentOrElse(t -> t.report().forEach(System.out::println),
-                        () -> System.out.println("cannot tell what became of the Kafka transactions of " + checkpoint
-                                + " (see the log)"));
+                        () -> System.out.println("cannot tell what became of the Kafka transactions of "
+                                + Locations.display(checkpoint) + " (see the log)"));
             }
 
             @Override

@@ -7,6 +7,7 @@ import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.curate.SnapshotCutter;
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.optimizer.internal.AtomicFiles;
 import io.prefpipe.snapshot.SnapshotManifest;
@@ -179,10 +180,10 @@ public final class LiveCuration implements AutoCloseable {
         CurationRun run = CurationJob.start(job, listener.andThen(new CurationProgressListener() {
             @Override
             public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
-                console.println("curation: resuming the job from " + checkpoint);
+                console.println("curation: resuming the job from " + Locations.display(checkpoint));
                 transactions.ifPresentOrElse(t -> t.report().forEach(line -> console.println("curation: " + line)),
                         () -> console.println("curation: cannot tell what became of the Kafka transactions of "
-                                + checkpoint + " (see the log)"));
+                                + Locations.display(checkpoint) + " (see the log)"));
             }
         }));
         // after the start: a new job refuses a folder that is not empty

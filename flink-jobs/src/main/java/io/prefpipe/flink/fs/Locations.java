@@ -76,6 +76,11 @@ public final class Locations {
                 : uri;
     }
 
+    /** A location as a person reads it: a {@code file:} location as its local path, any other as its URI. */
+    public static String display(URI location) {
+        return local(location).map(java.nio.file.Path::toString).orElse(location.toString());
+    }
+
     /** The local path of a {@code file:} location; empty for any other scheme. */
     public static Optional<java.nio.file.Path> local(URI location) {
         return "file".equals(location.getScheme()) ? Optional.of(java.nio.file.Path.of(location)) : Optional.empty();

@@ -52,4 +52,11 @@ class LocationsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("snapshots is required and must not be blank");
     }
+
+    @Test
+    void display_localLocationIsItsPath_otherIsItsUri() {
+        assertThat(Locations.display(URI.create("file:///tmp/ckpt/job/chk-3"))).isEqualTo("/tmp/ckpt/job/chk-3");
+        assertThat(Locations.display(URI.create("s3://bucket/savepoints/savepoint-1a2b")))
+                .isEqualTo("s3://bucket/savepoints/savepoint-1a2b");
+    }
 }
