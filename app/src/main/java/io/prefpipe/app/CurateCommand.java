@@ -7,20 +7,16 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
-import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
-import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine.Command;
@@ -185,14 +181,6 @@ final class CurateCommand implements Callable<Integer> {
         CurationJobConfig config = config();
         CurationProgressListener progress = new CurationProgressListener() {
             @Override
-            public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
-                System.out.println("resuming from " + Locations.display(checkpoint));
-                transactions.ifPresentOrElse(t -> t.report().forEach(System.out::println),
-                        () -> System.out.println("cannot tell what became of the Kafka transactions of "
-                                + Locations.display(checkpoint) + " (see the log)"));
-            }
-
-            @Override
             public void onStarted(String jobId, SourcePlan plan) {
                 System.out.printf("curation job %s reading %s (%d partitions)%n", jobId, String.join(", ", plan.topics()), plan.partitions());
             }
@@ -203,7 +191,7 @@ final class CurateCommand implements Callable<Integer> {
                         elapsed.toSeconds(), c.eventsIn(), c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal(),
                         c.pairs());
             }
-        };
+        }.andThen(CurationProgressListener.printingResumes(System.out, ""));
         if (!bounded) {
             CurationRun run = CurationJob.start(config, progress);
             System.out.println("curating until stopped (Ctrl-C); pairs are committed under " + config.snapshotDir()

@@ -89,11 +89,6 @@ public final class AnnotationRequests {
         }
     }
 
-    /** How many committed requests of {@code checkpointId} the topic holds. */
-    public long published(String checkpointId) {
-        return readAll().stream().filter(r -> r.getCheckpointId().equals(checkpointId)).count();
-    }
-
     /** Every committed request on the topic, in offset order per partition. */
     public List<AnnotationRequest> readAll() {
         return CommittedRecords.read(bootstrap, topic, TIMEOUT).stream().map(this::decode).toList();

@@ -4,10 +4,8 @@ import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationRun;
-import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.curate.SnapshotCutter;
-import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.optimizer.internal.AtomicFiles;
 import io.prefpipe.snapshot.SnapshotManifest;
@@ -17,7 +15,6 @@ import java.io.PrintStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,15 +174,8 @@ public final class LiveCuration implements AutoCloseable {
                 .setParallelism(c.parallelism())
                 .setResumeFrom(resumeFrom)
                 .build();
-        CurationRun run = CurationJob.start(job, listener.andThen(new CurationProgressListener() {
-            @Override
-            public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
-                console.println("curation: resuming the job from " + Locations.display(checkpoint));
-                transactions.ifPresentOrElse(t -> t.report().forEach(line -> console.println("curation: " + line)),
-                        () -> console.println("curation: cannot tell what became of the Kafka transactions of "
-                                + Locations.display(checkpoint) + " (see the log)"));
-            }
-        }));
+        CurationRun run = CurationJob.start(job,
+                listener.andThen(CurationProgressListener.printingResumes(console, "curation: ")));
         // after the start: a new job refuses a folder that is not empty
         try {
             claim(c.jobDir(), owner);

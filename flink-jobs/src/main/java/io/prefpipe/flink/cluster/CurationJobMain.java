@@ -8,7 +8,6 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
-import io.prefpipe.flink.curate.RestoredTransactions;
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
@@ -110,12 +109,8 @@ public final class CurationJobMain {
                 || fixedJobId.isPresent() && fixedJobId.equals(recordedJobId(jobIdFile));
         boolean attached = cluster.get(DeploymentOptions.ATTACHED);
         CurationProgressListener listener = CurationProgressListener.logging();
-        if (restoreFrom.isPresent()) {
-            Optional<RestoredTransactions> transactions = CurationJob.restoredTransactions(config, restoreFrom.get());
-            listener.onResuming(restoreFrom.get(), transactions);
-            out.println("restoring from " + restoreFrom.get());
-            transactions.ifPresent(t -> t.report().forEach(out::println));
-        }
+        restoreFrom.ifPresent(from -> listener.andThen(CurationProgressListener.printingResumes(out, ""))
+                .onResuming(from, CurationJob.restoredTransactions(config, from)));
 
         CurationRun run = CurationJob.submit(env, config, restoring, listener);
         record(jobIdFile, run.jobId());

@@ -1,9 +1,13 @@
 package io.prefpipe.flink.curate;
 
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
+import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,14 +67,35 @@ public interface CurationProgressListener {
         };
     }
 
+    /**
+     * Prints {@link #onResuming} to {@code out}, each line after {@code prefix}, and nothing else: for a console that
+     * prints progress its own way.
+     */
+    static CurationProgressListener printingResumes(PrintStream out, String prefix) {
+        return new CurationProgressListener() {
+            @Override
+            public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
+                resumeReport(checkpoint, transactions).forEach(line -> out.println(prefix + line));
+            }
+        };
+    }
+
+    /** Where a job resumes from and what became of its Kafka transactions, one line each. */
+    private static List<String> resumeReport(URI checkpoint, Optional<RestoredTransactions> transactions) {
+        List<String> lines = new ArrayList<>();
+        lines.add("resuming the job from " + Locations.display(checkpoint));
+        transactions.ifPresentOrElse(t -> lines.addAll(t.report()), () -> lines.add("cannot tell what became of the"
+                + " Kafka transactions of " + Locations.display(checkpoint) + " (see the log)"));
+        return lines;
+    }
+
     /** Logs every call at info level through SLF4J. */
     static CurationProgressListener logging() {
         Logger log = LoggerFactory.getLogger(CurationProgressListener.class);
         return new CurationProgressListener() {
             @Override
             public void onResuming(URI checkpoint, Optional<RestoredTransactions> transactions) {
-                log.info("curation job resumes from {}", checkpoint);
-                transactions.ifPresent(t -> t.report().forEach(line -> log.info("{}", line)));
+                resumeReport(checkpoint, transactions).forEach(line -> log.info("{}", line));
             }
 
             @Override

@@ -72,7 +72,7 @@ class JobMainRestoreITCase {
                 });
 
         assertThat(printed.get(0)).contains("(parallelism 2)");
-        assertThat(printed.get(1)).contains("(parallelism 4, restored)", "restoring from ",
+        assertThat(printed.get(1)).contains("(parallelism 4, restored)", "resuming the job from ",
                 "Kafka transactions of checkpoint", "0 aborted");
         assertThat(eventsInAtStop[0]).as("the first job stopped before the second half was sent")
                 .isPositive().isLessThanOrEqualTo(stream.events() / 2 + 1);
