@@ -80,20 +80,41 @@ final class ScienceBench {
     }
 
     /**
-     * A draw's ranked lists of 8 graded by r* rank, 4 a step for every step, and the pairs DPO sees at the same cost:
-     * 16 a step, the first of all the lists' pairs shuffled by the draw's order seed, each seen once.
+     * A draw's ranked lists of 8 graded by r* rank, 4 a step for every step; the pairs DPO sees at the same cost: 16 a
+     * step, the first of all the lists' pairs shuffled by the draw's order seed, each seen once; and the lists
+     * binarized as ranked data usually is for DPO (UltraFeedback's binarization, as Zephyr trained on it): one pair a
+     * list, its best response against one of the others drawn uniformly (seeded by the draw's data seed).
      */
-    record RankedData(List<RankedExample> lists, List<PreferenceExample> pairs) {
+    record RankedData(List<RankedExample> lists, List<PreferenceExample> pairs, List<PreferenceExample> binarized) {
         static RankedData of(Draw draw) {
             List<RankedExample> lists = DATA.rankedLists(STEPS * 4, 8, draw.data());
             List<PreferenceExample> pairs = new ArrayList<>(lists.stream().flatMap(l -> l.pairs().stream()).toList());
             Collections.shuffle(pairs, new Random(draw.order()));
-            return new RankedData(lists, List.copyOf(pairs.subList(0, STEPS * 16)));
+            Random others = new Random(draw.data());
+            List<PreferenceExample> binarized = lists.stream().map(l -> binarize(l, others)).toList();
+            return new RankedData(lists, List.copyOf(pairs.subList(0, STEPS * 16)), binarized);
+        }
+
+        private static PreferenceExample binarize(RankedExample list, Random others) {
+            int best = 0;
+            for (int i = 1; i < list.size(); i++) {
+                if (list.labels().get(i) > list.labels().get(best)) {
+                    best = i;
+                }
+            }
+            int other = others.nextInt(list.size() - 1);
+            int rejected = other < best ? other : other + 1;
+            return PreferenceExample.of(list.listId() + "/" + best + ">" + rejected, list.prompt(),
+                    list.responses().get(best), list.responses().get(rejected));
         }
     }
 
     static TrainingConfig pairConfig(double beta, Draw draw) {
-        return TrainingConfig.builder().setSteps(STEPS).setBatchSize(16).setLearningRate(LEARNING_RATE)
+        return pairConfig(beta, draw, STEPS);
+    }
+
+    static TrainingConfig pairConfig(double beta, Draw draw, int steps) {
+        return TrainingConfig.builder().setSteps(steps).setBatchSize(16).setLearningRate(LEARNING_RATE)
                 .setBeta(beta).setSeed(draw.order()).build();
     }
 
@@ -105,8 +126,13 @@ final class ScienceBench {
 
     /** DPO at {@code beta} on {@code pairs}, in the draw's order. */
     static Run dpo(double beta, List<PreferenceExample> pairs, Draw draw) {
-        return (policy, reference) ->
-                new PreferenceTrainer(new DpoLoss(beta), pairConfig(beta, draw)).train(policy, reference, pairs);
+        return dpo(beta, pairs, draw, STEPS);
+    }
+
+    /** DPO at {@code beta} on {@code pairs} for {@code steps} steps of 16, reshuffled in the draw's order each pass. */
+    static Run dpo(double beta, List<PreferenceExample> pairs, Draw draw, int steps) {
+        return (policy, reference) -> new PreferenceTrainer(new DpoLoss(beta), pairConfig(beta, draw, steps))
+                .train(policy, reference, pairs);
     }
 
     /** LiPO-λ at {@code beta} on {@code lists}, in the draw's order. */
