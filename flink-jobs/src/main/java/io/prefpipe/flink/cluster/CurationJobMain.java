@@ -8,7 +8,9 @@ import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
+import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -105,11 +107,17 @@ public final class CurationJobMain {
         Optional<String> fixedJobId = cluster.getOptional(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID);
         Optional<URI> restoreFrom = arguments.resumeFrom()
                 .or(() -> cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).map(URI::create));
-        boolean restoring = restoreFrom.isPresent()
-                || fixedJobId.isPresent() && fixedJobId.equals(recordedJobId(jobIdFile));
+        boolean failover = restoreFrom.isEmpty()
+                && fixedJobId.isPresent() && fixedJobId.equals(recordedJobId(jobIdFile));
+        boolean restoring = restoreFrom.isPresent() || failover;
         boolean attached = cluster.get(DeploymentOptions.ATTACHED);
         CurationProgressListener listener = CurationProgressListener.logging();
-        restoreFrom.ifPresent(from -> listener.andThen(CurationProgressListener.printingResumes(out, ""))
+        Optional<URI> resumesFrom = failover
+                ? failoverCheckpoint(out, arguments.checkpointDir().orElseGet(() -> Locations.parse(
+                        CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(),
+                        cluster.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))), fixedJobId.get())
+                : restoreFrom;
+        resumesFrom.ifPresent(from -> listener.andThen(CurationProgressListener.printingResumes(out, ""))
                 .onResuming(from, CurationJob.restoredTransactions(config, from)));
 
         CurationRun run = CurationJob.submit(env, config, restoring, listener);
@@ -130,6 +138,24 @@ public final class CurationJobMain {
             run.detach();
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where the cluster recovers job {@code jobId} from after a job manager failover: its latest complete checkpoint,
+     * said to {@code out} (and empty, said too, if it has none, or they cannot be listed, which need not stop it).
+     */
+    static Optional<URI> failoverCheckpoint(PrintStream out, URI checkpointDir, String jobId) {
+        try {
+            Optional<URI> latest = RetainedCheckpoints.latestOfJob(checkpointDir, jobId);
+            out.printf("curation job %s recovers after a job manager failover, %s%n", jobId, latest
+                    .map(c -> "from its latest complete checkpoint")
+                    .orElse("with no complete checkpoint in " + Locations.display(checkpointDir) + " to restore"));
+            return latest;
+        } catch (IOException e) {
+            out.printf("curation job %s recovers after a job manager failover; its checkpoints in %s cannot be listed:"
+                    + " %s%n", jobId, Locations.display(checkpointDir), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The id of the job that last wrote into the snapshot folder, if recorded. */

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 
 /**
@@ -42,6 +43,28 @@ public final class RetainedCheckpoints {
                     .max(Comparator.comparing(Candidate::modified).thenComparingLong(Candidate::number))
                     .map(Candidate::dir);
         }
+    }
+
+    /**
+     * The newest complete checkpoint of job {@code jobId} in {@code checkpointDir}, on any Flink file system: the
+     * highest-numbered {@code <checkpointDir>/<jobId>/chk-<n>} that has its {@code _metadata}. That is the checkpoint
+     * Flink recovers the job from after a failover (a complete checkpoint removes the ones it subsumes).
+     *
+     * @throws IOException if the folder cannot be listed
+     */
+    public static Optional<URI> latestOfJob(URI checkpointDir, String jobId) throws IOException {
+        org.apache.flink.core.fs.Path jobDir = new org.apache.flink.core.fs.Path(
+                new org.apache.flink.core.fs.Path(checkpointDir), jobId);
+        org.apache.flink.core.fs.Path latest = null;
+        long latestNumber = -1;
+        for (FileStatus status : FlinkFiles.list(jobDir)) {
+            long n = status.isDir() ? number(status.getPath().getName()) : -1;
+            if (n > latestNumber && FlinkFiles.exists(new org.apache.flink.core.fs.Path(status.getPath(), METADATA))) {
+                latest = status.getPath();
+                latestNumber = n;
+            }
+        }
+        return Optional.ofNullable(latest).map(org.apache.flink.core.fs.Path::toUri);
     }
 
     /** {@link #checkpointId(URI)} of a local folder. */
@@ -79,8 +102,16 @@ public final class RetainedCheckpoints {
     }
 
     private static long number(Path chk) {
+        return number(chk.getFileName().toString());
+    }
+
+    /** n of a folder named {@code chk-<n>}, or −1 for any other name. */
+    private static long number(String name) {
+        if (!name.startsWith(PREFIX)) {
+            return -1;
+        }
         try {
-            return Long.parseLong(chk.getFileName().toString().substring(PREFIX.length()));
+            return Long.parseLong(name.substring(PREFIX.length()));
         } catch (NumberFormatException e) {
             return -1;
         }

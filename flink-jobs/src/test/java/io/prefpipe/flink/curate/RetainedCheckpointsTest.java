@@ -54,4 +54,24 @@ class RetainedCheckpointsTest {
 
         assertThat(RetainedCheckpoints.latest(tmp)).contains(newest);
     }
+
+    @Test
+    void latestOfJob_isTheHighestNumberedCompleteCheckpointOfThatJob() throws IOException {
+        withMetadata(tmp.resolve("job-a/chk-9"), 9);
+        Path latest = withMetadata(tmp.resolve("job-a/chk-10"), 10);
+        Files.createDirectories(tmp.resolve("job-a/chk-11"));
+        Files.createDirectories(tmp.resolve("job-a/shared"));
+        Files.createDirectories(tmp.resolve("job-a/taskowned"));
+        withMetadata(tmp.resolve("job-b/chk-12"), 12);
+
+        assertThat(RetainedCheckpoints.latestOfJob(tmp.toUri(), "job-a").map(Path::of)).contains(latest);
+    }
+
+    @Test
+    void latestOfJob_jobWithoutCompleteCheckpoints_isEmpty() throws IOException {
+        Files.createDirectories(tmp.resolve("job-a/chk-1"));
+
+        assertThat(RetainedCheckpoints.latestOfJob(tmp.toUri(), "job-a")).isEmpty();
+        assertThat(RetainedCheckpoints.latestOfJob(tmp.toUri(), "job-never-ran")).isEmpty();
+    }
 }
