@@ -2,17 +2,13 @@ package io.prefpipe.flink.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.flink.curate.TestCheckpoints;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.apache.flink.runtime.checkpoint.Checkpoints;
-import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +28,8 @@ class CurationJobMainFailoverTest {
 
     @Test
     void failoverCheckpoint_isTheJobsLatestCompleteCheckpoint_andSaysSo() throws IOException {
-        complete(checkpoints.resolve(JOB).resolve("chk-7"), 7);
-        Path latest = complete(checkpoints.resolve(JOB).resolve("chk-8"), 8);
+        TestCheckpoints.complete(checkpoints.resolve(JOB).resolve("chk-7"), 7);
+        Path latest = TestCheckpoints.complete(checkpoints.resolve(JOB).resolve("chk-8"), 8);
         Files.createDirectories(checkpoints.resolve(JOB).resolve("chk-9"));
 
         assertThat(CurationJobMain.failoverCheckpoint(out, checkpoints.toUri(), JOB).map(Path::of)).contains(latest);
@@ -48,14 +44,5 @@ class CurationJobMainFailoverTest {
         assertThat(CurationJobMain.failoverCheckpoint(out, checkpoints.toUri(), JOB)).isEmpty();
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains(JOB, "no complete checkpoint in ",
                 checkpoints.toString());
-    }
-
-    private static Path complete(Path dir, long checkpointId) throws IOException {
-        Files.createDirectories(dir);
-        try (OutputStream metadata = Files.newOutputStream(dir.resolve("_metadata"))) {
-            Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(checkpointId, List.of(), List.of()),
-                    new DataOutputStream(metadata));
-        }
-        return dir;
     }
 }

@@ -66,29 +66,31 @@ class FlinkDeploymentManifestTest {
 
     private static String manifestText;
     private static JsonNode manifest;
+    private static Schema strictCrdSchema;
 
     @BeforeAll
-    static void readManifest() throws IOException {
+    static void readManifestAndCrd() throws IOException {
         manifestText = Files.readString(MANIFEST);
         manifest = YAML.readTree(manifestText);
+        strictCrdSchema = readStrictCrdSchema();
     }
 
     @Test
-    void manifest_validatesAgainstTheOperatorsCrd() throws IOException {
+    void manifest_validatesAgainstTheOperatorsCrd() {
         assertThat(manifest.path("kind").asText()).isEqualTo("FlinkDeployment");
 
-        assertThat(strictCrdSchema().validate(manifest)).extracting(FlinkDeploymentManifestTest::describe).isEmpty();
+        assertThat(strictCrdSchema.validate(manifest)).extracting(FlinkDeploymentManifestTest::describe).isEmpty();
     }
 
     @Test
-    void crdSchema_refusesUnknownFieldsWrongTypesAndUnknownEnumConstants() throws IOException {
+    void crdSchema_refusesUnknownFieldsWrongTypesAndUnknownEnumConstants() {
         ObjectNode broken = manifest.deepCopy();
         ObjectNode job = (ObjectNode) broken.path("spec").path("job");
         job.set("upgradMode", job.remove("upgradeMode"));
         job.put("parallelism", "four");
         ((ObjectNode) broken.path("spec")).put("flinkVersion", "v3_0");
 
-        List<String> errors = strictCrdSchema().validate(broken).stream()
+        List<String> errors = strictCrdSchema.validate(broken).stream()
                 .map(FlinkDeploymentManifestTest::describe).toList();
 
         assertThat(errors).hasSize(3)
@@ -134,20 +136,18 @@ class FlinkDeploymentManifestTest {
     @Test
     void manifest_namesTheFlinkWeBuildWith() {
         String version = flinkVersion();
-        Matcher release = Pattern.compile("(\\d+)\\.(\\d+)\\.\\d+").matcher(version);
-        assertThat(release.matches()).as("Flink version %s", version).isTrue();
 
-        assertThat(manifest.path("spec").path("flinkVersion").asText())
-                .isEqualTo(operatorConstant());
+        assertThat(manifest.path("spec").path("flinkVersion").asText()).isEqualTo(operatorConstant());
         assertThat(manifestText).contains("FROM flink:" + version + "-java17");
         assertThat(manifest.path("spec").path("podTemplate").findValuesAsText("value"))
                 .contains("flink-s3-fs-hadoop-" + version + ".jar");
     }
 
-    /** The operator's name for the Flink we build with, e.g. {@code v2_2}. */
+    /** The operator's name for the Flink we build with, e.g. {@code v2_2} for 2.2.0. */
     private static String operatorConstant() {
-        String[] parts = flinkVersion().split("\\.");
-        return "v" + parts[0] + "_" + parts[1];
+        Matcher release = Pattern.compile("(\\d+)\\.(\\d+)\\.\\d+").matcher(flinkVersion());
+        assertThat(release.matches()).as("Flink version %s", flinkVersion()).isTrue();
+        return "v" + release.group(1) + "_" + release.group(2);
     }
 
     private static String flinkVersion() {
@@ -158,7 +158,7 @@ class FlinkDeploymentManifestTest {
      * The CRD's schema for the manifest's {@code apiVersion}, closed as the API server's strict field validation
      * closes it, and knowing the Flink version we build with (see the class comment).
      */
-    private static Schema strictCrdSchema() throws IOException {
+    private static Schema readStrictCrdSchema() throws IOException {
         String version = manifest.path("apiVersion").asText().replace("flink.apache.org/", "");
         JsonNode crd;
         // the file's suffix is the CRD format's version (apiextensions.k8s.io/v1); it lists every API version

@@ -3,14 +3,9 @@ package io.prefpipe.flink.curate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.apache.flink.runtime.checkpoint.Checkpoints;
-import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,24 +14,16 @@ class RetainedCheckpointsTest {
     @TempDir
     Path tmp;
 
-    private Path withMetadata(Path dir, long checkpointId) throws IOException {
-        Files.createDirectories(dir);
-        try (OutputStream out = Files.newOutputStream(dir.resolve("_metadata"))) {
-            Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(checkpointId, List.of(), List.of()),
-                    new DataOutputStream(out));
-        }
-        return dir;
-    }
-
     @Test
     void checkpointId_retainedCheckpoint_isTheIdItsMetadataRecords() throws IOException {
-        assertThat(RetainedCheckpoints.checkpointId(withMetadata(tmp.resolve("job/chk-42"), 42))).isEqualTo(42);
+        assertThat(RetainedCheckpoints.checkpointId(TestCheckpoints.complete(tmp.resolve("job/chk-42"), 42)))
+                .isEqualTo(42);
     }
 
     @Test
     void checkpointId_savepoint_isTheIdItsMetadataRecordsThoughItsNameHasNone() throws IOException {
-        assertThat(RetainedCheckpoints.checkpointId(withMetadata(tmp.resolve("savepoint-1a2b3c-4d5e6f"), 17)))
-                .isEqualTo(17);
+        assertThat(RetainedCheckpoints.checkpointId(
+                TestCheckpoints.complete(tmp.resolve("savepoint-1a2b3c-4d5e6f"), 17))).isEqualTo(17);
     }
 
     @Test
@@ -48,8 +35,8 @@ class RetainedCheckpointsTest {
 
     @Test
     void latest_picksTheNewestCompleteCheckpoint() throws IOException {
-        withMetadata(tmp.resolve("job/chk-3"), 3);
-        Path newest = withMetadata(tmp.resolve("job/chk-4"), 4);
+        TestCheckpoints.complete(tmp.resolve("job/chk-3"), 3);
+        Path newest = TestCheckpoints.complete(tmp.resolve("job/chk-4"), 4);
         Files.createDirectories(tmp.resolve("job/chk-5"));
 
         assertThat(RetainedCheckpoints.latest(tmp)).contains(newest);
@@ -57,12 +44,12 @@ class RetainedCheckpointsTest {
 
     @Test
     void latestOfJob_isTheHighestNumberedCompleteCheckpointOfThatJob() throws IOException {
-        withMetadata(tmp.resolve("job-a/chk-9"), 9);
-        Path latest = withMetadata(tmp.resolve("job-a/chk-10"), 10);
+        TestCheckpoints.complete(tmp.resolve("job-a/chk-9"), 9);
+        Path latest = TestCheckpoints.complete(tmp.resolve("job-a/chk-10"), 10);
         Files.createDirectories(tmp.resolve("job-a/chk-11"));
         Files.createDirectories(tmp.resolve("job-a/shared"));
         Files.createDirectories(tmp.resolve("job-a/taskowned"));
-        withMetadata(tmp.resolve("job-b/chk-12"), 12);
+        TestCheckpoints.complete(tmp.resolve("job-b/chk-12"), 12);
 
         assertThat(RetainedCheckpoints.latestOfJob(tmp.toUri(), "job-a").map(Path::of)).contains(latest);
     }
