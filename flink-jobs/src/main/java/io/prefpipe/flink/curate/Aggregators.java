@@ -16,8 +16,8 @@ import java.util.TreeSet;
  *
  * <p>Each name is a truth-inference method that the job refits now and then over a window of recent votes (its
  * estimates go to the annotators topic and its flip rate into the manifest). Every method but {@code mv} also decides
- * each comparison with the latest fitted model; {@code mv} decides by plain majority vote, which needs no model, and
- * every method does so until its first model exists.
+ * each comparison with the latest fitted model ({@link CurateComparisons} holds a comparison until the first model
+ * exists); {@code mv} decides by plain majority vote, which needs no model.
  *
  * <p>The job ships only the name to its tasks and creates the aggregators there, so they need not be serializable.
  */

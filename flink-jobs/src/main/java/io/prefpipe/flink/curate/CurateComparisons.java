@@ -28,6 +28,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -38,7 +40,14 @@ import org.slf4j.LoggerFactory;
  * Keyed by comparison id: buffers a comparison's events until it is complete, then curates them with
  * {@link ComparisonCurator} and emits the decided pairs. The other input is the broadcast stream of annotator models
  * from {@link EstimateAnnotators}; the latest one is kept in broadcast state and decides every comparison that
- * completes after it arrived (majority vote decides before the first model, and always for {@code mv}).
+ * completes after it arrived ({@code mv} decides by majority vote and needs none).
+ *
+ * <p>A comparison that completes before the first model has arrived waits for it, closed to further events, rather
+ * than be decided by majority vote: otherwise which of a backlog's comparisons a model decides would depend on how fast
+ * the estimator's first fit travels. The estimator fits at the latest its refit interval after its first vote, and at
+ * the end of a bounded input. A waiting comparison looks for the model every {@link #MODEL_POLL} of processing time;
+ * after {@code maxModelWait} without one (the estimator has had no vote to fit: all ties so far) majority vote decides
+ * it, and at the end of a bounded input it is decided with the others, by the final model.
  *
  * <p>A comparison is complete when {@code emitAfterVotes} events have arrived, or when the watermark passes its first
  * event time plus the window, whichever comes first (at the end of a bounded input the watermark passes every
@@ -60,6 +69,8 @@ final class CurateComparisons
     static final MapStateDescriptor<String, AnnotatorModelUpdate> MODEL = new MapStateDescriptor<>("annotator-model",
             Types.STRING, TypeInformation.of(AnnotatorModelUpdate.class));
     private static final String LATEST = "latest";
+    /** How often a comparison waiting for the first model looks for it. */
+    static final Duration MODEL_POLL = Duration.ofMillis(500);
     private static final Comparator<ValidEvent> IN_EVENT_TIME_ORDER =
             Comparator.comparingLong(ValidEvent::eventTimeMillis).thenComparing(ValidEvent::eventId);
 
@@ -68,11 +79,14 @@ final class CurateComparisons
     private final Duration window;
     private final Duration closedTtl;
     private final double ambiguityThreshold;
+    private final Duration maxModelWait;
 
     /** The comparison's events so far, still encoded: decoded only when the comparison is decided. */
     private transient ListState<ValidEvent> buffered;
     private transient ValueState<Long> deadline;
     private transient ValueState<Boolean> closed;
+    /** While the comparison is complete and waits for the first model: since when, in processing time. */
+    private transient ValueState<Long> awaitingSince;
     private transient FateCounters fates;
     private transient AvroCodec<FeedbackEvent> codec;
     private transient boolean decidesWithModel;
@@ -89,12 +103,13 @@ final class CurateComparisons
     private record Decider(long version, ComparisonCurator curator, DecidingModel model) {}
 
     CurateComparisons(String aggregatorName, int emitAfterVotes, Duration window, Duration closedTtl,
-            double ambiguityThreshold) {
+            double ambiguityThreshold, Duration maxModelWait) {
         this.aggregatorName = aggregatorName;
         this.emitAfterVotes = emitAfterVotes;
         this.window = window;
         this.closedTtl = closedTtl;
         this.ambiguityThreshold = ambiguityThreshold;
+        this.maxModelWait = maxModelWait;
     }
 
     @Override
@@ -115,6 +130,7 @@ final class CurateComparisons
         ValueStateDescriptor<Boolean> closedDescriptor = new ValueStateDescriptor<>("closed", Types.BOOLEAN);
         closedDescriptor.enableTimeToLive(ExpiringMarks.ttl(closedTtl));
         closed = getRuntimeContext().getState(closedDescriptor);
+        awaitingSince = getRuntimeContext().getState(new ValueStateDescriptor<>("awaiting-model", Types.LONG));
         decidesWithModel = Aggregators.decidesWithModel(aggregatorName);
         codec = new AvroCodec<>(FeedbackEvent.class);
     }
@@ -156,20 +172,64 @@ final class CurateComparisons
         }
         if (events.size() >= emitAfterVotes) {
             ctx.timerService().deleteEventTimeTimer(deadline.value());
-            emit(events, ctx.getBroadcastState(MODEL).get(LATEST), out);
+            decideOrAwaitModel(events, ctx.getBroadcastState(MODEL).get(LATEST), ctx.timerService(), out);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PreferencePair> out) throws Exception {
+        AnnotatorModelUpdate latest = ctx.getBroadcastState(MODEL).get(LATEST);
+        Long since = awaitingSince.value();
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // only the model poll is a processing-time timer; one left over after the end of input decided the
+            // comparison has nothing to do
+            if (since == null) {
+                return;
+            }
+            if (latest == null && timestamp - since < maxModelWait.toMillis()) {
+                ctx.timerService().registerProcessingTimeTimer(timestamp + MODEL_POLL.toMillis());
+                return;
+            }
+        }
+        if (since != null) {
+            // The model is in. Or no model came in time, or before a bounded input ended: the estimator has had no
+            // vote to fit (every vote so far a tie), and majority vote decides.
+            ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
+            awaitingSince.clear();
+            emit(bufferedEvents(), latest, out);
+            return;
+        }
         if (ctx.timerService().currentWatermark() == ModelStreamWatermarks.HOLD) {
             // Every event is in, but the final model is still on its way; it arrives before the last watermark.
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
             return;
         }
+        decideOrAwaitModel(bufferedEvents(), latest, ctx.timerService(), out);
+    }
+
+    private List<ValidEvent> bufferedEvents() throws Exception {
         List<ValidEvent> events = new ArrayList<>();
         buffered.get().forEach(events::add);
-        emit(events, ctx.getBroadcastState(MODEL).get(LATEST), out);
+        return events;
+    }
+
+    /**
+     * Decides a complete comparison, or, when a model must decide it and none has arrived yet, closes it and lets it
+     * wait: a processing-time timer looks for the model, and an event-time timer at the end of time decides it when a
+     * bounded input ends (its final model arrives ahead of that watermark; processing-time timers do not fire then).
+     */
+    private void decideOrAwaitModel(List<ValidEvent> events, AnnotatorModelUpdate latest, TimerService timers,
+            Collector<PreferencePair> out) throws Exception {
+        if (decidesWithModel && latest == null) {
+            closed.update(Boolean.TRUE);
+            deadline.clear();
+            long now = timers.currentProcessingTime();
+            awaitingSince.update(now);
+            timers.registerProcessingTimeTimer(now + MODEL_POLL.toMillis());
+            timers.registerEventTimeTimer(Long.MAX_VALUE);
+            return;
+        }
+        emit(events, latest, out);
     }
 
     private void emit(List<ValidEvent> waiting, AnnotatorModelUpdate latest, Collector<PreferencePair> out)

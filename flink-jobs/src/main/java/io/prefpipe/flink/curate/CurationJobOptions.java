@@ -91,7 +91,7 @@ public final class CurationJobOptions {
             .defaultValue(Aggregators.MAJORITY_VOTE)
             .withDescription("Label aggregator by name; known: " + Aggregators.names() + ". Each is refitted over "
                     + "recent votes for the annotators topic and the snapshot's label-noise estimate; all but mv also "
-                    + "decide each comparison with their latest model (majority vote until the first exists).");
+                    + "decide each comparison with their latest model (a comparison complete before the first waits for it).");
     public static final ConfigOption<Double> AMBIGUITY_THRESHOLD = key("ambiguity-threshold").doubleType()
             .defaultValue(ComparisonCurator.NO_AMBIGUITY_THRESHOLD)
             .withDescription("A decided pair whose posterior p(chosen over rejected) is below this is filtered as "
@@ -108,7 +108,8 @@ public final class CurationJobOptions {
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("The annotator model is refitted at the latest this long (processing time) after the "
                     + "first vote it has not seen. A bounded run also refits at the end of its input, before the "
-                    + "comparisons still open are decided.");
+                    + "comparisons still open are decided. Comparisons complete before the first fit wait for it, at "
+                    + "most twice this long (then majority vote decides them).");
     public static final ConfigOption<Integer> MAX_RESPONSES = key("validation.max-responses").intType()
             .defaultValue(ValidationLimits.DEFAULTS.maxResponses())
             .withDescription("Most responses one event may carry.");

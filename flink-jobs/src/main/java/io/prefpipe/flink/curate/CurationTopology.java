@@ -121,8 +121,11 @@ final class CurationTopology {
         DataStream<PreferencePair> pairs = deduplicated
                 .keyBy(ValidEvent::comparisonId, Types.STRING)
                 .connect(latestModel)
+                // the estimator fits at the latest one refit interval after its first vote; twice that without a
+                // model means it has had nothing to fit
                 .process(new CurateComparisons(config.aggregator(), config.emitAfterVotes(),
-                        config.comparisonWindow(), config.closedComparisonTtl(), config.ambiguityThreshold()))
+                        config.comparisonWindow(), config.closedComparisonTtl(), config.ambiguityThreshold(),
+                        config.estimatorRefitInterval().multipliedBy(2)))
                 .returns(new AvroTypeInfo<>(PreferencePair.class))
                 .uid("curate")
                 .name("curate comparisons");

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class AnnotatorModelUpdateTest {
     private static final Instant FITTED = Instant.parse("2026-11-28T10:00:00Z");
 
-    private static AnnotatorModel model() {
+    /** A Dawid-Skene model fitted on 60 votes of three annotators: good, fair and bad. */
+    static AnnotatorModel model() {
         List<PairwiseVote> votes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             ResponsePair pair = new ResponsePair("r" + i, "s" + i);

@@ -200,18 +200,14 @@ class NoiseRobustCurationITCase {
         assertThat(flipRate).isCloseTo(data.wrongJudgementRate(), within(0.03));
         assertThat(mv.manifest().properties()).containsEntry(LabelNoise.METHOD, "mv");
 
-        // the model decided most comparisons; majority vote only those closed before the first fit reached the
-        // curator, which is a race between the estimator and the events (seen: 68% to 99% of the pairs by the model;
-        // 68% in a full build on an idle machine, where the accuracy gaps above still held)
-        assertThat(dsPairs).filteredOn(p -> p.getAggregator().equals("model-ds"))
-                .hasSizeGreaterThan(dsPairs.size() / 2)
-                .allSatisfy(p -> {
-                    assertThat(p.getModelVersion()).isNotNull();
-                    assertThat(p.getVoters()).hasSize(p.getSourceEventIds().size())
-                            .allSatisfy(v -> assertThat(v.getAccuracy()).isNotNull());
-                });
-        assertThat(dsPairs).filteredOn(p -> p.getAggregator().equals("mv"))
-                .allSatisfy(p -> assertThat(p.getModelVersion()).isNull());
+        // the model decided every comparison: those complete before the first fit reached curation waited for it
+        // (before they did, majority vote decided 1% to 32% of the pairs, depending on that race)
+        assertThat(dsPairs).isNotEmpty().allSatisfy(p -> {
+            assertThat(p.getAggregator()).isEqualTo("model-ds");
+            assertThat(p.getModelVersion()).isNotNull();
+            assertThat(p.getVoters()).hasSize(p.getSourceEventIds().size())
+                    .allSatisfy(v -> assertThat(v.getAccuracy()).isNotNull());
+        });
 
         // the annotators topic: one estimate per annotator per fit; the last fit flags every spammer and adversary
         List<AnnotatorEstimate> estimates = TestTopics.readCommitted(KAFKA.bootstrapServers(),
