@@ -85,6 +85,11 @@ final class CurateCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     long refitIntervalSeconds;
 
+    @Option(names = "--refit-time-share", description = "Spend at most this share of the estimator's time refitting:"
+                    + " after a fit that took t, the next one by vote count waits t·(1/share − 1); 1 for no limit"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double refitTimeShare;
+
     @Option(names = "--emit-after-votes", description = "Decide a comparison once it has this many votes (default: ${DEFAULT-VALUE}); otherwise when"
                     + " its event-time window closes.")
     int emitAfterVotes;
@@ -125,6 +130,7 @@ final class CurateCommand implements Callable<Integer> {
                 case "--refit-every-votes" -> text(CurationJobOptions.ESTIMATOR_REFIT_EVERY_VOTES);
                 case "--refit-interval-seconds" ->
                         Long.toString(CurationJobOptions.ESTIMATOR_REFIT_INTERVAL.defaultValue().toSeconds());
+                case "--refit-time-share" -> text(CurationJobOptions.ESTIMATOR_MAX_TIME_SHARE);
                 case "--emit-after-votes" -> text(CurationJobOptions.EMIT_AFTER_VOTES);
                 case "--parallelism" -> text(CurationJobOptions.PARALLELISM);
                 default -> null;
@@ -171,6 +177,7 @@ final class CurateCommand implements Callable<Integer> {
                 .setEstimatorWindowVotes(windowVotes)
                 .setEstimatorRefitEveryVotes(refitEveryVotes)
                 .setEstimatorRefitInterval(Duration.ofSeconds(refitIntervalSeconds))
+                .setEstimatorMaxTimeShare(refitTimeShare)
                 .setEmitAfterVotes(emitAfterVotes)
                 .setParallelism(parallelism)
                 .build();

@@ -22,6 +22,7 @@ class CurateCommandTest {
         assertThat(command.windowVotes).isEqualTo(CurationJobOptions.ESTIMATOR_WINDOW_VOTES.defaultValue());
         assertThat(command.refitIntervalSeconds)
                 .isEqualTo(CurationJobOptions.ESTIMATOR_REFIT_INTERVAL.defaultValue().toSeconds());
+        assertThat(command.refitTimeShare).isEqualTo(CurationJobOptions.ESTIMATOR_MAX_TIME_SHARE.defaultValue());
         assertThat(command.ambiguityThreshold).isEqualTo(CurationJobOptions.AMBIGUITY_THRESHOLD.defaultValue());
         assertThat(command.groupId).isEqualTo(CurationJobOptions.GROUP_ID.defaultValue());
         assertThat(command.topics.feedback).isEqualTo("feedback");

@@ -1,5 +1,6 @@
 package io.prefpipe.app.bench;
 
+import io.prefpipe.flink.curate.Aggregators;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code prefpipe bench curate}: the curation job's throughput against the raw consumer; see {@link
  * CurationBenchmark}. */
@@ -27,6 +31,9 @@ import picocli.CommandLine.Option;
 public final class CurateBenchCommand implements Callable<Integer> {
     private static final double TARGET_RATE = 100_000;
     private static final double TARGET_RATIO = 0.5;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--judgements", defaultValue = "1000000", description = "Judgements to generate (default:"
             + " ${DEFAULT-VALUE}).")
@@ -59,24 +66,34 @@ public final class CurateBenchCommand implements Callable<Integer> {
             + " the JIT compiler has compiled the hot code; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
     long warmupJudgements;
 
+    @Option(names = "--aggregator", defaultValue = "mv", description = "Label aggregator of the curation jobs, as"
+            + " curate --aggregator; with any but mv its annotator model decides the comparisons (default:"
+            + " ${DEFAULT-VALUE}).")
+    String aggregator;
+
     @Option(names = "--bootstrap", description = "A Kafka broker to use instead of an embedded one.")
     String bootstrap;
 
     @Override
     public Integer call() throws Exception {
+        if (!Aggregators.names().contains(aggregator)) {
+            throw new ParameterException(spec.commandLine(), "--aggregator: '" + aggregator + "' is unknown; known: "
+                    + Aggregators.names());
+        }
         Path work = Files.createTempDirectory("prefpipe-bench-curate-");
         try (EmbeddedKafkaBroker broker = bootstrap == null
                 ? EmbeddedKafkaBroker.builder().setBaseDirectory(work.resolve("broker")).build().start()
                 : null) {
             String servers = broker == null ? bootstrap : broker.bootstrapServers();
-            System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d, %d cores,"
-                    + " %s%n", servers, broker == null ? "" : " (embedded)", judgements, partitions, parallelism,
+            System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d,"
+                    + " aggregator %s, %d cores, %s%n", servers, broker == null ? "" : " (embedded)", judgements,
+                    partitions, parallelism, aggregator,
                     Runtime.getRuntime().availableProcessors(), warmupJudgements == 0 ? "cold JVM (no warm-up)"
                             : String.format(Locale.ROOT, "JVM warmed up on %,d other judgements", warmupJudgements));
             CurationBenchmark.Result r = new CurationBenchmark(new CurationBenchmark.Options(servers,
                     work.resolve("snapshots"), BenchFeedback.Config.standard(judgements), partitions, parallelism,
                     latencyRate, Duration.ofSeconds(latencySeconds), Duration.ofMillis(checkpointMillis),
-                    warmupJudgements),
+                    warmupJudgements, aggregator),
                     System.out).run();
             print(r);
             return 0;

@@ -83,10 +83,11 @@ public final class CurationBenchmark {
      *     the job's default)
      * @param warmupJudgements judgements of a separate topic that both the raw consumer and a curation job go through
      *     before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM
+     * @param aggregator the curation jobs' label aggregator (see {@link io.prefpipe.flink.curate.Aggregators})
      */
     public record Options(String bootstrap, Path workDir, BenchFeedback.Config feedback, int partitions,
             int parallelism, int latencyRate, Duration latencyDuration, Duration checkpointInterval,
-            long warmupJudgements) {}
+            long warmupJudgements, String aggregator) {}
 
     /** Records/s, memory and CPU time of one phase. */
     public record Phase(String name, long records, Duration elapsed, long peakRssBytes, long peakHeapBytes,
@@ -185,6 +186,7 @@ public final class CurationBenchmark {
                 .setParallelism(options.parallelism())
                 .setCheckpointInterval(checkpointInterval)
                 .setEmitAfterVotes(options.feedback().minVotes())
+                .setAggregator(options.aggregator())
                 .setSnapshotDir(options.workDir().resolve(id))
                 .setSnapshotId(id)
                 .build();

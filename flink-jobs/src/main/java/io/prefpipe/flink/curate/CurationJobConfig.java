@@ -12,6 +12,7 @@ import static io.prefpipe.flink.curate.CurationJobOptions.DEAD_LETTER_TOPIC;
 import static io.prefpipe.flink.curate.CurationJobOptions.DEDUPE_TTL;
 import static io.prefpipe.flink.curate.CurationJobOptions.EMIT_AFTER_VOTES;
 import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_REFIT_EVERY_VOTES;
+import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_MAX_TIME_SHARE;
 import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_REFIT_INTERVAL;
 import static io.prefpipe.flink.curate.CurationJobOptions.ESTIMATOR_WINDOW_VOTES;
 import static io.prefpipe.flink.curate.CurationJobOptions.FEEDBACK_JSON_TOPIC;
@@ -70,6 +71,8 @@ import java.util.Objects;
  * @param estimatorWindowVotes pairwise votes the annotator model is fitted on, the most recent ones
  * @param estimatorRefitEveryVotes new votes after which the annotator model is refitted
  * @param estimatorRefitInterval time after the first vote not yet fitted when the annotator model is refitted
+ * @param estimatorMaxTimeShare the largest share of its time the estimator spends refitting: after a fit that took t,
+ *     the next waits until t·(1/share − 1) has passed, unless the refit interval is up; in (0, 1], 1 for no limit
  * @param validationLimits limits every event must respect
  * @param transactionalIdPrefix prefix of the sinks' Kafka transactional ids
  * @param transactionTimeout Kafka producer transaction timeout of the sinks
@@ -106,6 +109,7 @@ public record CurationJobConfig(
         int estimatorWindowVotes,
         int estimatorRefitEveryVotes,
         Duration estimatorRefitInterval,
+        double estimatorMaxTimeShare,
         ValidationLimits validationLimits,
         String transactionalIdPrefix,
         Duration transactionTimeout,
@@ -162,6 +166,9 @@ public record CurationJobConfig(
                     + estimatorRefitEveryVotes);
         }
         requireAtLeast("estimatorRefitInterval", estimatorRefitInterval, Duration.ofMillis(10));
+        if (!(estimatorMaxTimeShare > 0 && estimatorMaxTimeShare <= 1)) {
+            throw new IllegalArgumentException("estimatorMaxTimeShare must be in (0, 1], got " + estimatorMaxTimeShare);
+        }
         requirePresent("validationLimits", validationLimits);
         requireText("transactionalIdPrefix", transactionalIdPrefix);
         requireAtLeast("transactionTimeout", transactionTimeout, Duration.ofSeconds(1));
@@ -251,6 +258,7 @@ public record CurationJobConfig(
         private int estimatorWindowVotes = ESTIMATOR_WINDOW_VOTES.defaultValue();
         private int estimatorRefitEveryVotes = ESTIMATOR_REFIT_EVERY_VOTES.defaultValue();
         private Duration estimatorRefitInterval = ESTIMATOR_REFIT_INTERVAL.defaultValue();
+        private double estimatorMaxTimeShare = ESTIMATOR_MAX_TIME_SHARE.defaultValue();
         private ValidationLimits validationLimits = ValidationLimits.DEFAULTS;
         private String transactionalIdPrefix = TRANSACTIONAL_ID_PREFIX.defaultValue();
         private Duration transactionTimeout = TRANSACTION_TIMEOUT.defaultValue();
@@ -401,6 +409,11 @@ public record CurationJobConfig(
             return this;
         }
 
+        public Builder setEstimatorMaxTimeShare(double estimatorMaxTimeShare) {
+            this.estimatorMaxTimeShare = estimatorMaxTimeShare;
+            return this;
+        }
+
         public Builder setValidationLimits(ValidationLimits validationLimits) {
             this.validationLimits = Objects.requireNonNull(validationLimits, "validationLimits");
             return this;
@@ -454,7 +467,8 @@ public record CurationJobConfig(
                     pairsTopic, annotatorsTopic, groupId, startingOffsets, bounded, snapshotLocation, id, parallelism,
                     checkpointInterval, checkpointDir, emitAfterVotes, comparisonWindow, maxOutOfOrderness, sourceIdleness, dedupeTtl,
                     closedComparisonTtl, aggregator, ambiguityThreshold, estimatorWindowVotes,
-                    estimatorRefitEveryVotes, estimatorRefitInterval, validationLimits, transactionalIdPrefix,
+                    estimatorRefitEveryVotes, estimatorRefitInterval, estimatorMaxTimeShare, validationLimits,
+                    transactionalIdPrefix,
                     transactionTimeout, createMissingTopics, progressInterval, restartAttempts, restartDelay,
                     resumeFrom);
         }

@@ -110,6 +110,11 @@ public final class CurationJobOptions {
                     + "first vote it has not seen. A bounded run also refits at the end of its input, before the "
                     + "comparisons still open are decided. Comparisons complete before the first fit wait for it, at "
                     + "most twice this long (then majority vote decides them).");
+    public static final ConfigOption<Double> ESTIMATOR_MAX_TIME_SHARE = key("estimator.max-time-share")
+            .doubleType().defaultValue(0.25)
+            .withDescription("The largest share of its time the estimator spends refitting, so that a fast stream "
+                    + "does not make it the job's bottleneck: after a fit that took t, the next one waits until "
+                    + "t·(1/share − 1) has passed (unless estimator.refit-interval is up); in (0, 1], 1 for no limit.");
     public static final ConfigOption<Integer> MAX_RESPONSES = key("validation.max-responses").intType()
             .defaultValue(ValidationLimits.DEFAULTS.maxResponses())
             .withDescription("Most responses one event may carry.");
@@ -158,7 +163,8 @@ public final class CurationJobOptions {
                 CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 EMIT_AFTER_VOTES, COMPARISON_WINDOW, MAX_OUT_OF_ORDERNESS, SOURCE_IDLENESS, DEDUPE_TTL,
                 CLOSED_COMPARISON_TTL, AGGREGATOR, AMBIGUITY_THRESHOLD, ESTIMATOR_WINDOW_VOTES,
-                ESTIMATOR_REFIT_EVERY_VOTES, ESTIMATOR_REFIT_INTERVAL, MAX_RESPONSES, MAX_PROMPT_CHARS,
+                ESTIMATOR_REFIT_EVERY_VOTES, ESTIMATOR_REFIT_INTERVAL, ESTIMATOR_MAX_TIME_SHARE, MAX_RESPONSES,
+                MAX_PROMPT_CHARS,
                 MAX_RESPONSE_CHARS, MAX_ID_CHARS, MAX_FUTURE_SKEW, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CREATE_MISSING_TOPICS, PROGRESS_INTERVAL,
                 RESTART_ATTEMPTS, RESTART_DELAY, RESUME_FROM);
     }
@@ -199,6 +205,7 @@ public final class CurationJobOptions {
                 .setEstimatorWindowVotes(c.get(ESTIMATOR_WINDOW_VOTES))
                 .setEstimatorRefitEveryVotes(c.get(ESTIMATOR_REFIT_EVERY_VOTES))
                 .setEstimatorRefitInterval(c.get(ESTIMATOR_REFIT_INTERVAL))
+                .setEstimatorMaxTimeShare(c.get(ESTIMATOR_MAX_TIME_SHARE))
                 .setTransactionalIdPrefix(c.get(TRANSACTIONAL_ID_PREFIX))
                 .setTransactionTimeout(c.get(TRANSACTION_TIMEOUT))
                 .setCreateMissingTopics(c.get(CREATE_MISSING_TOPICS))

@@ -310,6 +310,7 @@ public final class CurationRun implements AutoCloseable {
         p.put("curate.estimator.window-votes", Integer.toString(config.estimatorWindowVotes()));
         p.put("curate.estimator.refit-every-votes", Integer.toString(config.estimatorRefitEveryVotes()));
         p.put("curate.estimator.refit-interval", config.estimatorRefitInterval().toString());
+        p.put("curate.estimator.max-time-share", Double.toString(config.estimatorMaxTimeShare()));
         p.put("curate.comparison-window", config.comparisonWindow().toString());
         p.put("curate.max-out-of-orderness", config.maxOutOfOrderness().toString());
         p.put("curate.dedupe-ttl", config.dedupeTtl().toString());

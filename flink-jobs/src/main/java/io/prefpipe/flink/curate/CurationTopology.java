@@ -99,7 +99,8 @@ final class CurationTopology {
                 .name("pairwise votes")
                 .keyBy(v -> EstimateAnnotators.KEY, Types.STRING)
                 .process(new EstimateAnnotators(config.aggregator(), config.estimatorWindowVotes(),
-                        config.estimatorRefitEveryVotes(), config.estimatorRefitInterval()))
+                        config.estimatorRefitEveryVotes(), config.estimatorRefitInterval(),
+                        config.estimatorMaxTimeShare()))
                 .returns(TypeInformation.of(AnnotatorModelUpdate.class))
                 // one model of all annotators, fitted in one place
                 .setParallelism(1)
