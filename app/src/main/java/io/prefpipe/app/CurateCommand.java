@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
@@ -109,6 +110,12 @@ final class CurateCommand implements Callable<Integer> {
                     + " and go on writing into --out/--snapshot-id.")
     boolean resume;
 
+    @Option(names = {"-D", "--flink-setting"}, paramLabel = "KEY=VALUE", description = "A Flink configuration key of"
+            + " the local MiniCluster, as flink run -D takes it, e.g. -D state.backend.type=rocksdb"
+            + " -D execution.checkpointing.incremental=true for dedupe marks larger than the heap; repeatable. Keys"
+            + " the job sets itself are refused.")
+    Map<String, String> flinkSettings = new LinkedHashMap<>();
+
     @Option(names = "--resume-from", description = "Restore the job from this retained checkpoint (chk-N folder) or"
                     + " savepoint, e.g. at another --parallelism.")
     Path resumeFrom;
@@ -146,7 +153,7 @@ final class CurateCommand implements Callable<Integer> {
      * The job configuration these options describe.
      *
      * @throws ParameterException if {@code --resume} lacks {@code --checkpoint-dir} or {@code --snapshot-id}, or
-     *     finds no retained checkpoint
+     *     finds no retained checkpoint, or an option's value is invalid
      */
     CurationJobConfig config() throws IOException {
         Path restoreFrom = resumeFrom;
@@ -159,7 +166,7 @@ final class CurateCommand implements Callable<Integer> {
                     new CommandLine(this), "no complete checkpoint in --checkpoint-dir " + checkpointDir));
         }
         String id = snapshotId != null ? snapshotId : SNAPSHOT_ID.format(Instant.now());
-        return CurationJobConfig.builder()
+        CurationJobConfig.Builder builder = CurationJobConfig.builder()
                 .setBootstrapServers(kafka.bootstrap)
                 .setFeedbackTopic(topics.feedback)
                 .setFeedbackJsonTopic(jsonTopic)
@@ -179,8 +186,16 @@ final class CurateCommand implements Callable<Integer> {
                 .setEstimatorRefitInterval(Duration.ofSeconds(refitIntervalSeconds))
                 .setEstimatorMaxTimeShare(refitTimeShare)
                 .setEmitAfterVotes(emitAfterVotes)
-                .setParallelism(parallelism)
-                .build();
+                .setParallelism(parallelism);
+        flinkSettings.forEach(builder::setFlinkSetting);
+        try {
+            CurationJobConfig config = builder.build();
+            CurationJob.checkFlinkSettings(config);
+            return config;
+        } catch (IllegalArgumentException e) {
+            // the options' values, checked where they are defined; an error names the option and the reason
+            throw new ParameterException(new CommandLine(this), e.getMessage(), e);
+        }
     }
 
     @Override

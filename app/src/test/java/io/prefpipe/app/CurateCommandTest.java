@@ -8,6 +8,7 @@ import io.prefpipe.flink.curate.CurationJobOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -27,6 +28,34 @@ class CurateCommandTest {
         assertThat(command.groupId).isEqualTo(CurationJobOptions.GROUP_ID.defaultValue());
         assertThat(command.topics.feedback).isEqualTo("feedback");
         assertThat(command.jsonTopic).isEqualTo(CurationJobOptions.FEEDBACK_JSON_TOPIC.defaultValue());
+    }
+
+    @Test
+    void config_withoutCheckpointDir_leavesItToATemporaryFolder() throws Exception {
+        CurateCommand command = new CurateCommand();
+        new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:9092", "--out", "snapshots", "--bounded");
+
+        assertThat(command.config().checkpointDir()).isNull();
+    }
+
+    @Test
+    void config_flinkSettings_reachTheJobConfig() throws Exception {
+        CurateCommand command = new CurateCommand();
+        new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:9092", "--out", "snapshots", "--bounded",
+                "-D", "state.backend.type=rocksdb", "--flink-setting", "execution.checkpointing.incremental=true");
+
+        assertThat(command.config().flinkSettings()).containsExactly(
+                Map.entry("execution.checkpointing.incremental", "true"), Map.entry("state.backend.type", "rocksdb"));
+    }
+
+    @Test
+    void config_aFlinkSettingTheJobMakesItself_isAParameterErrorNamingIt() {
+        CurateCommand command = new CurateCommand();
+        new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:9092", "--out", "snapshots", "--bounded",
+                "-D", "execution.checkpointing.mode=AT_LEAST_ONCE");
+
+        assertThatThrownBy(command::config).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("'execution.checkpointing.mode'");
     }
 
     @Test

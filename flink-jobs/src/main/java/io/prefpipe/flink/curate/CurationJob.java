@@ -204,7 +204,21 @@ public final class CurationJob {
         return c;
     }
 
-    /** The MiniCluster's settings: the {@link #jobConfiguration}, loopback only, checkpoints in a local folder. */
+    /**
+     * Checks the config's {@link CurationJobConfig#flinkSettings() Flink settings} before a local run.
+     *
+     * @throws IllegalArgumentException naming the first setting that is one the job sets itself
+     */
+    public static void checkFlinkSettings(CurationJobConfig config) {
+        localConfiguration(config, Path.of("checkpoints"));
+    }
+
+    /**
+     * The MiniCluster's settings: the {@link #jobConfiguration}, loopback only, checkpoints in a local folder, and the
+     * config's {@link CurationJobConfig#flinkSettings() Flink settings}.
+     *
+     * @throws IllegalArgumentException if a Flink setting is one the job sets itself
+     */
     static Configuration localConfiguration(CurationJobConfig config, Path checkpointDir) {
         Configuration c = jobConfiguration(config);
         String loopback = "127.0.0.1";
@@ -222,6 +236,14 @@ public final class CurationJob {
         if (config.resumeFrom() != null) {
             c.set(StateRecoveryOptions.SAVEPOINT_PATH, config.resumeFrom().toAbsolutePath().toUri().toString());
         }
+        Configuration settings = Configuration.fromMap(config.flinkSettings());
+        for (String key : settings.keySet()) {
+            if (c.containsKey(key)) {
+                throw new IllegalArgumentException("Flink setting '" + key + "' is one the curation job sets itself"
+                        + " (from its own options, e.g. checkpoint-interval, or for exactly-once output); leave it out");
+            }
+        }
+        c.addAll(settings);
         return c;
     }
 

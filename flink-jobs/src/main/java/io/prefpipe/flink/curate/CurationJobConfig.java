@@ -37,9 +37,12 @@ import io.prefpipe.labeling.curate.ComparisonCurator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Everything a curation run needs. Each field is checked on construction and a bad one is named in the message; see
@@ -80,6 +83,8 @@ import java.util.Objects;
  * @param progressInterval how often running counts are reported
  * @param restartAttempts restarts from the latest checkpoint after a failure before the job fails for good
  * @param restartDelay pause before each restart
+ * @param flinkSettings Flink configuration for the local MiniCluster, by key (e.g. {@code state.backend.type}); none
+ *     of the keys the job sets itself (see {@link CurationJob#jobConfiguration}); a cluster run takes the cluster's
  * @param resumeFrom a retained checkpoint or savepoint to restore the job's state from, or {@code null} to start
  *     afresh; a resumed run writes into its (non-empty) snapshot folder and reuses the source plan stored there
  */
@@ -117,6 +122,7 @@ public record CurationJobConfig(
         Duration progressInterval,
         int restartAttempts,
         Duration restartDelay,
+        Map<String, String> flinkSettings,
         Path resumeFrom) {
 
     public CurationJobConfig {
@@ -177,6 +183,11 @@ public record CurationJobConfig(
             throw new IllegalArgumentException("restartAttempts must be >= 0, got " + restartAttempts);
         }
         requireAtLeast("restartDelay", restartDelay, Duration.ZERO);
+        requirePresent("flinkSettings", flinkSettings);
+        for (String key : flinkSettings.keySet()) {
+            requireText("flinkSettings key", key);
+        }
+        flinkSettings = Collections.unmodifiableMap(new TreeMap<>(flinkSettings));
 
         List<String> topics = List.of(feedbackTopic, feedbackJsonTopic, deadLetterTopic, pairsTopic, annotatorsTopic);
         if (new HashSet<>(topics).size() != topics.size()) {
@@ -266,6 +277,7 @@ public record CurationJobConfig(
         private Duration progressInterval = PROGRESS_INTERVAL.defaultValue();
         private int restartAttempts = RESTART_ATTEMPTS.defaultValue();
         private Duration restartDelay = RESTART_DELAY.defaultValue();
+        private final Map<String, String> flinkSettings = new TreeMap<>();
         private Path resumeFrom;
 
         private Builder() {}
@@ -349,8 +361,9 @@ public record CurationJobConfig(
         }
 
         /** Optional; by default checkpoints go to a temporary folder that is deleted when the run is closed. */
+        /** The folder of the checkpoints; {@code null} (the default) for a temporary one. */
         public Builder setCheckpointDir(Path checkpointDir) {
-            this.checkpointDir = Objects.requireNonNull(checkpointDir, "checkpointDir");
+            this.checkpointDir = checkpointDir;
             return this;
         }
 
@@ -450,6 +463,12 @@ public record CurationJobConfig(
         }
 
         /** A retained checkpoint ({@code .../chk-N}) or savepoint folder to restore from; {@code null} starts afresh. */
+        /** Sets one Flink configuration key for the local MiniCluster, as {@code flink run -D key=value} would. */
+        public Builder setFlinkSetting(String key, String value) {
+            flinkSettings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
         public Builder setResumeFrom(Path resumeFrom) {
             this.resumeFrom = resumeFrom;
             return this;
@@ -470,7 +489,7 @@ public record CurationJobConfig(
                     estimatorRefitEveryVotes, estimatorRefitInterval, estimatorMaxTimeShare, validationLimits,
                     transactionalIdPrefix,
                     transactionTimeout, createMissingTopics, progressInterval, restartAttempts, restartDelay,
-                    resumeFrom);
+                    flinkSettings, resumeFrom);
         }
     }
 }

@@ -169,8 +169,12 @@ public final class CurationJobOptions {
                 RESTART_ATTEMPTS, RESTART_DELAY, RESUME_FROM);
     }
 
+    /** The prefix of keys that are Flink settings of the local MiniCluster rather than options of the job. */
+    public static final String FLINK_SETTING_PREFIX = "flink.";
+
     /**
-     * Builds a config from string values keyed by option key; absent keys take their defaults.
+     * Builds a config from string values keyed by option key; absent keys take their defaults. A key
+     * {@code flink.<key>} is the Flink setting {@code <key>} (see {@link CurationJobConfig#flinkSettings()}).
      *
      * @throws IllegalArgumentException naming the key, if a key is unknown, a value does not parse, or a value is
      *     invalid
@@ -179,6 +183,7 @@ public final class CurationJobOptions {
         Set<String> known = all().stream().map(ConfigOption::key).collect(Collectors.toSet());
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(known);
+        unknown.removeIf(k -> k.startsWith(FLINK_SETTING_PREFIX));
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown curation option(s) " + unknown + "; known: " + new TreeSet<>(known));
         }
@@ -217,6 +222,11 @@ public final class CurationJobOptions {
         c.getOptional(SNAPSHOT_ID).ifPresent(b::setSnapshotId);
         c.getOptional(CHECKPOINT_DIR).ifPresent(d -> b.setCheckpointDir(localFolder(CHECKPOINT_DIR, d)));
         c.getOptional(RESUME_FROM).ifPresent(d -> b.setResumeFrom(localFolder(RESUME_FROM, d)));
+        values.forEach((key, value) -> {
+            if (key.startsWith(FLINK_SETTING_PREFIX)) {
+                b.setFlinkSetting(key.substring(FLINK_SETTING_PREFIX.length()), value);
+            }
+        });
         b.setValidationLimits(new ValidationLimits(c.get(MAX_RESPONSES), c.get(MAX_PROMPT_CHARS),
                 c.get(MAX_RESPONSE_CHARS), c.get(MAX_ID_CHARS), c.get(MAX_FUTURE_SKEW)));
         return b.build();

@@ -36,6 +36,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
@@ -61,8 +62,8 @@ class FlinkDeploymentManifestTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Where Flink keeps the options a deployment sets; a key found in none of them is a typo or a removed option. */
     private static final List<Class<?>> FLINK_OPTIONS = List.of(CoreOptions.class, CheckpointingOptions.class,
-            StateRecoveryOptions.class, HighAvailabilityOptions.class, JobManagerOptions.class, TaskManagerOptions.class,
-            RestartStrategyOptions.class);
+            StateRecoveryOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
+            JobManagerOptions.class, TaskManagerOptions.class, RestartStrategyOptions.class);
 
     private static String manifestText;
     private static JsonNode manifest;

@@ -106,6 +106,19 @@ class CurationJobOptionsTest {
     }
 
     @Test
+    void toConfig_flinkPrefixedKeys_areFlinkSettings() {
+        Map<String, String> m = required();
+        m.put("flink.state.backend.type", "rocksdb");
+        m.put("flink.execution.checkpointing.incremental", "true");
+
+        CurationJobConfig c = CurationJobOptions.toConfig(m);
+
+        assertThat(c.flinkSettings()).containsExactly(Map.entry("execution.checkpointing.incremental", "true"),
+                Map.entry("state.backend.type", "rocksdb"));
+        assertThat(CurationJobOptions.toConfig(required()).flinkSettings()).isEmpty();
+    }
+
+    @Test
     void toConfig_unparseableValue_namesTheKey() {
         Map<String, String> m = required();
         m.put("comparison-window", "soon");

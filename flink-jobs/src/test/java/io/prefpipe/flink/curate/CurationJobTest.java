@@ -11,6 +11,7 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -51,6 +52,25 @@ class CurationJobTest {
         assertThat(c.get(StateRecoveryOptions.SAVEPOINT_PATH)).startsWith("file:///tmp/cp/job/chk-4");
         assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(7);
         assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY)).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void localConfiguration_flinkSettings_reachTheMiniCluster() {
+        Configuration c = CurationJob.localConfiguration(config().setFlinkSetting("state.backend.type", "rocksdb")
+                .setFlinkSetting("execution.checkpointing.incremental", "true").build(), Path.of("/tmp/cp"));
+
+        assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+    }
+
+    @Test
+    void localConfiguration_aFlinkSettingTheJobSetsItself_isRefusedByKey() {
+        CurationJobConfig atLeastOnce = config()
+                .setFlinkSetting("execution.checkpointing.mode", "AT_LEAST_ONCE").build();
+
+        assertThatThrownBy(() -> CurationJob.localConfiguration(atLeastOnce, Path.of("/tmp/cp")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'execution.checkpointing.mode'");
     }
 
     @Test

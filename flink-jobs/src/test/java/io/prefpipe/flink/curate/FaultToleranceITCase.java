@@ -11,17 +11,24 @@ import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
 import io.prefpipe.snapshot.SnapshotManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -60,6 +67,57 @@ class FaultToleranceITCase {
         assertThat(Files.readString(marker)).contains("checkpoint");
         scenario.assertExactlyOnce(report.counts(), snapshotDir, pairsTopic(config));
         assertThat(report.manifest().totalRows()).isEqualTo(scenario.comparisons());
+    }
+
+    /**
+     * The same fault on RocksDB with incremental checkpoints, the state backend for dedupe and closed-comparison marks
+     * larger than the heap (a week of event ids): the job restores from an incremental checkpoint, whose shared files
+     * hold the RocksDB state.
+     */
+    @Test
+    void run_onRocksDbWithIncrementalCheckpoints_taskFailsMidStream_restoresAndCountsEveryEventOnce() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        FaultScenario scenario = FaultScenario.generate(17, 1_000, 100, 50);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
+        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages());
+        Path snapshotDir = tmp.resolve("snapshot");
+        Path checkpoints = tmp.resolve("checkpoints");
+        Path marker = tmp.resolve("failed");
+        CurationJobConfig config = config(suffix, snapshotDir).setCheckpointDir(checkpoints)
+                .setFlinkSetting("state.backend.type", "rocksdb")
+                .setFlinkSetting("execution.checkpointing.incremental", "true")
+                // every state file to its own file, none inlined into the checkpoint's metadata
+                .setFlinkSetting("state.storage.fs.memory-threshold", "0")
+                .build();
+
+        CurationReport report;
+        Set<String> sharedFiles = new HashSet<>();
+        try (CurationRun run = CurationJob.start(config, CurationProgressListener.NONE,
+                new FailOnceAfterCheckpoint(400, marker))) {
+            // a finished job's checkpoints are discarded, so look at them while it runs
+            CompletableFuture<CurationReport> finished = CompletableFuture.supplyAsync(run::awaitReport);
+            while (!finished.isDone()) {
+                sharedFiles.addAll(sharedFiles(checkpoints));
+                Thread.sleep(20);
+            }
+            report = finished.join();
+        }
+
+        assertThat(marker).as("the injected failure happened").exists();
+        scenario.assertExactlyOnce(report.counts(), snapshotDir, pairsTopic(config));
+        assertThat(report.manifest().totalRows()).isEqualTo(scenario.comparisons());
+        assertThat(sharedFiles).as("incremental RocksDB checkpoints keep their SST files in the shared folder")
+                .anyMatch(name -> name.endsWith(".sst") || !name.contains("."));
+    }
+
+    private static Set<String> sharedFiles(Path checkpoints) throws IOException {
+        try (Stream<Path> files = Files.walk(checkpoints)) {
+            return files.filter(f -> f.getParent() != null && f.getParent().getFileName().toString().equals("shared"))
+                    .map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+        } catch (UncheckedIOException | NoSuchFileException e) {
+            // Flink deletes files as it goes
+            return Set.of();
+        }
     }
 
     @Test
