@@ -9,11 +9,15 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * Reads a JSONL file of objects in chunks, lets a batch function add fields to each valid object, and writes one
@@ -51,13 +55,37 @@ public final class JsonlTransform {
 
     private JsonlTransform() {}
 
-    /** Transforms {@code input} into {@code output}, {@code chunk} lines at a time, reporting progress to {@code log}. */
+    /**
+     * Transforms {@code input} into {@code output}, {@code chunk} lines at a time, reporting progress to {@code log}.
+     * The output is written beside its final name and moved there when complete, so it may be the input file itself,
+     * and a failed run leaves an existing output as it was.
+     */
     public static Report run(Path input, Path output, int chunk, Batch batch, PrintStream log) throws IOException {
+        Path target = output.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        // Not Files.createTempFile: that makes the file owner-only (0600), and the output would keep that mode.
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Report report = transform(input, tmp, chunk, batch, log);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return report;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Report transform(Path input, Path output, int chunk, Batch batch, PrintStream log)
+            throws IOException {
         long lines = 0;
         long written = 0;
         long refused = 0;
         try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-                BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             List<JsonNode> pending = new ArrayList<>(chunk);
             List<Integer> numbers = new ArrayList<>(chunk);
             List<String> errors = new ArrayList<>(chunk);

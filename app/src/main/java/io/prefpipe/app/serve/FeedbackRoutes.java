@@ -80,6 +80,7 @@ public final class FeedbackRoutes implements ServeRoutes {
         List<ParseResult> results = parser.parseOneOrMany(body);
         if (results.isEmpty()) {
             counts.request(IngressCounts.NO_EVENTS);
+            LOG.warn("POST {} from {}: 400, an empty array", PATH, ctx.ip());
             JsonReplies.error(ctx, 400, "no_events", "the body is an empty array; send one event or an array of them");
             return;
         }

@@ -96,7 +96,8 @@ public final class EvalCommand implements Callable<Integer> {
                 if (rewardModel != null) {
                     try (RewardModel judge = RewardModel.load(rewardModel)) {
                         PairwiseMetrics m = RewardModelTrainer.evaluate(judge, held);
-                        System.out.printf(Locale.ROOT, "reward model %s on the held-out pairs: %s%n", rewardModel, m);
+                        System.out.printf(Locale.ROOT, "reward model %s on %,d held-out pairs: accuracy %.4f, loss %.4f,"
+                                + " mean margin %.4f%n", rewardModel, m.pairs(), m.accuracy(), m.loss(), m.meanMargin());
                     }
                 }
                 klPrompts.addAll(new LinkedHashSet<>(held.stream().map(PreferenceExample::prompt).toList()));

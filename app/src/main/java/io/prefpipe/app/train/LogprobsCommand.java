@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
             "A refused line becomes {\"line\": n, \"error\": \"...\"} and the exit code is then 2."
         })
 public final class LogprobsCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Policy directory.")
+    @Option(names = "--model", required = true, description = "Policy: a prefpipe checkpoint folder, its model folder, or a Hugging Face"
+            + " GPT-2 folder.")
     Path model;
 
     @Option(names = "--input", required = true, description = "JSONL file of prompt/response objects.")
@@ -42,7 +43,7 @@ public final class LogprobsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path output = out != null ? out : input.resolveSibling(input.getFileName() + ".logprobs.jsonl");
         long start = System.nanoTime();
-        try (PolicyModel policy = PolicyModel.load(model)) {
+        try (PolicyModel policy = PolicyDirs.load(model)) {
             JsonlTransform.Report report = JsonlTransform.run(input, output, chunk,
                     (objects, lines) -> score(policy, objects), System.err);
             System.out.printf("%s -> %s (%.1f s)%n", report.summary(), output, (System.nanoTime() - start) / 1e9);

@@ -124,6 +124,13 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        List<String> losses = new ArrayList<>(PreferenceLosses.NAMES);
+        losses.add(LipoLambdaLoss.NAME);
+        losses.add(NashMdLoss.NAME);
+        if (!losses.contains(loss.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--loss: unknown loss '" + loss + "'; choose one of "
+                    + String.join(", ", losses));
+        }
         if (Files.exists(out)) {
             throw new IllegalArgumentException("--out " + out + " exists; checkpoints are never overwritten");
         }
