@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; performance targets are checked here, never in timed unit tests. */
 @Command(
         name = "bench",
+        header = "Benchmarks that print their figures.",
         mixinStandardHelpOptions = true,
         description = "Benchmarks that print their figures.",
         subcommands = {BenchCommand.Labeling.class, BenchCommand.Train.class, CurateBenchCommand.class})

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 /** Runs a real single-node Kafka broker until interrupted, so the other commands can be tried against it. */
 @Command(
         name = "broker",
+        header = "Starts a Kafka broker on 127.0.0.1 with prefpipe's topics.",
         mixinStandardHelpOptions = true,
         description = {
             "Starts a real Kafka broker (KRaft, one node) listening on 127.0.0.1 only, creates prefpipe's topics,",

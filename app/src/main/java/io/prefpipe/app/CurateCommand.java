@@ -32,6 +32,7 @@ import picocli.CommandLine;
 /** Runs the Flink curation job against a Kafka cluster. */
 @Command(
         name = "curate",
+        header = "Runs the streaming curation job into Parquet snapshots.",
         mixinStandardHelpOptions = true,
         defaultValueProvider = CurateCommand.Defaults.class,
         description = {

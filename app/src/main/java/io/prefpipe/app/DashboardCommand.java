@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 /** Serves the data-quality dashboard of a running pipeline until stopped. */
 @Command(
         name = "dashboard",
+        header = "Serves the data-quality dashboard and Prometheus metrics.",
         mixinStandardHelpOptions = true,
         description = {
             "Serves the data-quality dashboard and Prometheus /metrics on 127.0.0.1 for a pipeline running on a Kafka",

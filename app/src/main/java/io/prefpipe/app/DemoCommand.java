@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 /** The main job on embedded defaults. */
 @Command(
         name = "demo",
+        header = "Runs the whole pipeline on embedded defaults.",
         mixinStandardHelpOptions = true,
         defaultValueProvider = DemoCommand.Defaults.class,
         description = {

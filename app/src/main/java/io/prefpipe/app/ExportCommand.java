@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 /** Writes a curated snapshot in a format other tools read. */
 @Command(
         name = "export",
+        header = "Writes a snapshot's pairs as a TRL preference dataset.",
         mixinStandardHelpOptions = true,
         description = {
             "Writes a snapshot's curated pairs as a TRL preference dataset (JSONL):",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 /** Reads a JSONL file of feedback, validates it and produces it to Kafka; every bad line is dead-lettered. */
 @Command(
         name = "ingest",
+        header = "Validates a JSONL file of feedback and produces it to Kafka.",
         mixinStandardHelpOptions = true,
         description = {
             "Parses a JSONL file (plain or gzip) of feedback, validates each line and produces valid events as Avro to",

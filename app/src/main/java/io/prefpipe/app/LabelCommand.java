@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 /** Batch truth inference over a crowd-labelling CSV. */
 @Command(
         name = "label",
+        header = "Infers true labels from several annotators' labels.",
         mixinStandardHelpOptions = true,
         description = {
             "Infers the true label of every item from several annotators' labels (question,worker,answer CSV) with",

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 /** The accuracy table of every aggregator on the real crowd-labelling sets. */
 @Command(
         name = "label-report",
+        header = "Compares every aggregator on real crowd-labelling sets.",
         mixinStandardHelpOptions = true,
         description = "Runs every aggregator on the crowd-truth sets (duck, product, dog, face) and prints a markdown"
                 + " table of accuracy against their ground truth.")

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 /** Statistical rejection sampling (RSO) over a file of scored candidates. */
 @Command(
         name = "rso",
+        header = "Rejection-samples scored candidates into preference pairs.",
         mixinStandardHelpOptions = true,
         description = {
             "Statistical rejection sampling (Liu et al., RSO, Algorithm 1) over scored candidates: per prompt, accepts",

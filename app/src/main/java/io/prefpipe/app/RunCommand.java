@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** The long-running alignment loop. */
 @Command(
         name = "run",
+        header = "Runs the continuous alignment loop of a YAML config.",
         mixinStandardHelpOptions = true,
         description = {
             "Runs the continuous alignment loop of a YAML config (see prefpipe.yaml): on its schedule (every N new",

@@ -33,6 +33,7 @@ import picocli.CommandLine;
 /** Lists, shows and cuts snapshots: sets of committed Parquet files described by a manifest. */
 @Command(
         name = "snapshot",
+        header = "Lists, shows and cuts curated snapshots.",
         mixinStandardHelpOptions = true,
         subcommands = {SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Cut.class},
         description = {

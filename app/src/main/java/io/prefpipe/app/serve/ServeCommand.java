@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 /** Serves {@code POST /v1/feedback} until interrupted. */
 @Command(
         name = "serve",
+        header = "Accepts feedback over HTTP (POST /v1/feedback).",
         mixinStandardHelpOptions = true,
         description = {
             "Serves POST /v1/feedback: one feedback event in prefpipe's JSON form, or an array of them, for annotation",

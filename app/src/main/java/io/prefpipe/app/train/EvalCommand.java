@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 /** Measures a policy: held-out reward accuracy, KL to the reference, and true-reward win rate in the synthetic world. */
 @Command(
         name = "eval",
+        header = "Evaluates a policy against its reference.",
         mixinStandardHelpOptions = true,
         description = {
             "Evaluates a policy against its reference:",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** Per-line response log-probabilities under a policy: the tool for debugging data and comparing implementations. */
 @Command(
         name = "logprobs",
+        header = "Scores responses' log-probabilities under a policy.",
         mixinStandardHelpOptions = true,
         description = {
             "Scores responses under a policy (a prefpipe checkpoint or a Hugging Face GPT-2 directory). Input lines:",

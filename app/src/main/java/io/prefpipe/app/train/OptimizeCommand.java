@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
 /** Preference optimization of a policy on a curated snapshot, with any loss of the family. */
 @Command(
         name = "optimize",
+        header = "Optimizes a policy on a snapshot with a preference loss.",
         mixinStandardHelpOptions = true,
         description = {
             "Optimizes a policy on a snapshot (read through its manifest) with a preference loss, and writes a",

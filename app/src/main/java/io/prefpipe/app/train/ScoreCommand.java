@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** Reward-model scores for JSONL lines, e.g. the candidates of the rejection sampler. */
 @Command(
         name = "score",
+        header = "Scores responses with a reward model.",
         mixinStandardHelpOptions = true,
         description = {
             "Scores responses with a reward model. Input lines are either",

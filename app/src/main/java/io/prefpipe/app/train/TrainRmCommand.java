@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 /** Trains a Bradley-Terry reward model on a snapshot and reports its held-out pairwise accuracy. */
 @Command(
         name = "train-rm",
+        header = "Trains a Bradley-Terry reward model on a snapshot.",
         mixinStandardHelpOptions = true,
         description = {
             "Trains a reward model r(x, y) (the policy backbone with a scalar head on the last token) on a snapshot's",
