@@ -50,9 +50,7 @@ class FaultToleranceITCase {
     @Test
     void run_taskFailsMidStream_restartsFromCheckpointAndCountsEveryEventOnce() throws Exception {
         String suffix = UUID.randomUUID().toString();
-        FaultScenario scenario = FaultScenario.generate(7, 1_000, 100, 50);
-        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
-        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages());
+        FaultScenario scenario = produced(7, suffix);
         Path snapshotDir = tmp.resolve("snapshot");
         Path marker = tmp.resolve("failed");
         CurationJobConfig config = config(suffix, snapshotDir).build();
@@ -77,9 +75,7 @@ class FaultToleranceITCase {
     @Test
     void run_onRocksDbWithIncrementalCheckpoints_taskFailsMidStream_restoresAndCountsEveryEventOnce() throws Exception {
         String suffix = UUID.randomUUID().toString();
-        FaultScenario scenario = FaultScenario.generate(17, 1_000, 100, 50);
-        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
-        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages());
+        FaultScenario scenario = produced(17, suffix);
         Path snapshotDir = tmp.resolve("snapshot");
         Path checkpoints = tmp.resolve("checkpoints");
         Path marker = tmp.resolve("failed");
@@ -123,9 +119,7 @@ class FaultToleranceITCase {
     @Test
     void run_processKilledMidStream_resumesFromLatestRetainedCheckpoint() throws Exception {
         String suffix = UUID.randomUUID().toString();
-        FaultScenario scenario = FaultScenario.generate(11, 1_000, 100, 50);
-        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
-        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages());
+        FaultScenario scenario = produced(11, suffix);
         Path snapshotDir = tmp.resolve("snapshot");
         Path checkpoints = tmp.resolve("checkpoints");
         List<String> options = List.of("bootstrap-servers=" + KAFKA.bootstrapServers(),
@@ -295,6 +289,14 @@ class FaultToleranceITCase {
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
             return partitions.stream().map(tp -> latest.get(tp).offset()).toList();
         }
+    }
+
+    /** The scenario of this seed (1,000 events), all in topic {@code feedback-<suffix>} of 2 partitions. */
+    private static FaultScenario produced(long seed, String suffix) throws Exception {
+        FaultScenario scenario = FaultScenario.generate(seed, 1_000, 100, 50);
+        Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
+        KafkaTestTopics.produce(KAFKA.bootstrapServers(), "feedback-" + suffix, scenario.messages());
+        return scenario;
     }
 
     static CurationJobConfig.Builder config(String suffix, Path snapshotDir) {
