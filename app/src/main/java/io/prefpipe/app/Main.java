@@ -41,7 +41,7 @@ public final class Main {
             if (!(e instanceof IllegalArgumentException || e instanceof IOException)) {
                 throw e;
             }
-            command.getErr().println("prefpipe " + command.getCommandName() + ": " + describe(e)
+            command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(e)
                     + " (" + STACKTRACE_VARIABLE + "=1 shows the stack trace)");
             return command.getCommandSpec().exitCodeOnExecutionException();
         }
@@ -59,7 +59,8 @@ public final class Main {
 
         private static String message(Throwable e) {
             if (e instanceof NoSuchFileException missing) {
-                return "no such file or folder: " + missing.getFile();
+                return "no such file or folder: " + missing.getFile()
+                        + (missing.getReason() == null ? "" : " (" + missing.getReason() + ")");
             }
             if (e instanceof FileSystemException fs && fs.getReason() == null) {
                 return e.getClass().getSimpleName() + ": " + fs.getFile();

@@ -8,6 +8,7 @@ import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,6 +137,10 @@ final class SnapshotCommand implements Runnable {
          */
         @Override
         public Integer call() throws Exception {
+            if (!Files.isDirectory(jobDir)) {
+                throw new NoSuchFileException(jobDir.toString(), null,
+                        "not a folder: --job-dir must be the snapshot folder of a running curation job");
+            }
             Optional<LiveCuration.Owner> owner = LiveCuration.owner(jobDir);
             if (owner.isPresent()) {
                 // no --force: such a cut is never harmless, its pairs would be in none of the loop's iterations

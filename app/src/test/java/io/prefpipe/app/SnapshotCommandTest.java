@@ -63,6 +63,18 @@ class SnapshotCommandTest {
     }
 
     @Test
+    void cut_missingJobFolder_isRefusedNamingIt() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(false).setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("snapshot", "cut", "--job-dir", dir.resolve("nowhere").toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("prefpipe snapshot cut: no such file or folder: " + dir.resolve("nowhere")
+                + " (not a folder: --job-dir must be the snapshot folder of a running curation job)");
+    }
+
+    @Test
     void cut_jobFolderOfALoop_refusedNamingTheLoopAndWhereItsSnapshotsAre() throws Exception {
         Path job = Files.createDirectories(dir.resolve("live"));
         Path loop = dir.resolve("loop");
