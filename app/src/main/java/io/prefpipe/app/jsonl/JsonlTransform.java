@@ -4,20 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prefpipe.optimizer.internal.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * Reads a JSONL file of objects in chunks, lets a batch function add fields to each valid object, and writes one
@@ -61,31 +59,21 @@ public final class JsonlTransform {
      * and a failed run leaves an existing output as it was.
      */
     public static Report run(Path input, Path output, int chunk, Batch batch, PrintStream log) throws IOException {
-        Path target = output.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        // Not Files.createTempFile: that makes the file owner-only (0600), and the output would keep that mode.
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Report report = transform(input, tmp, chunk, batch, log);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return report;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Report[] report = new Report[1];
+        AtomicFiles.writeFile(output, stream -> {
+            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            report[0] = transform(input, writer, chunk, batch, log);
+            writer.flush();
+        });
+        return report[0];
     }
 
-    private static Report transform(Path input, Path output, int chunk, Batch batch, PrintStream log)
+    private static Report transform(Path input, BufferedWriter writer, int chunk, Batch batch, PrintStream log)
             throws IOException {
         long lines = 0;
         long written = 0;
         long refused = 0;
-        try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-                BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
             List<JsonNode> pending = new ArrayList<>(chunk);
             List<Integer> numbers = new ArrayList<>(chunk);
             List<String> errors = new ArrayList<>(chunk);

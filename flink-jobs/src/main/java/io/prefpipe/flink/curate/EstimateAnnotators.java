@@ -178,15 +178,14 @@ final class EstimateAnnotators extends KeyedProcessFunction<String, WindowVote, 
         window.add(vote.comparisonId(), vote.toPairwiseVote());
         // Registering the same timer again is a no-op; it fires only when a bounded input ends.
         ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
-        long now = ctx.timerService().currentProcessingTime();
         if (window.received() - valueOf(fittedThrough) >= refitEveryVotes) {
-            if (now >= nextFitByCountMillis) {
+            if (ctx.timerService().currentProcessingTime() >= nextFitByCountMillis) {
                 refit(ctx, out);
             } else {
                 refitBy(nextFitByCountMillis, ctx);
             }
         } else if (refitTimer.value() == null) {
-            refitBy(now + refitInterval.toMillis(), ctx);
+            refitBy(ctx.timerService().currentProcessingTime() + refitInterval.toMillis(), ctx);
         }
     }
 

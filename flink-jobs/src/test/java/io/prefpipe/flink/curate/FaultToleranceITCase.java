@@ -61,10 +61,7 @@ class FaultToleranceITCase {
             report = run.awaitReport();
         }
 
-        assertThat(marker).as("the injected failure happened").exists();
-        assertThat(Files.readString(marker)).contains("checkpoint");
-        scenario.assertExactlyOnce(report.counts(), snapshotDir, pairsTopic(config));
-        assertThat(report.manifest().totalRows()).isEqualTo(scenario.comparisons());
+        assertFailedOnceAndRecoveredExactly(scenario, marker, report, snapshotDir, config);
     }
 
     /**
@@ -99,9 +96,7 @@ class FaultToleranceITCase {
             report = finished.join();
         }
 
-        assertThat(marker).as("the injected failure happened").exists();
-        scenario.assertExactlyOnce(report.counts(), snapshotDir, pairsTopic(config));
-        assertThat(report.manifest().totalRows()).isEqualTo(scenario.comparisons());
+        assertFailedOnceAndRecoveredExactly(scenario, marker, report, snapshotDir, config);
         assertThat(sharedFiles).as("incremental RocksDB checkpoints keep their SST files in the shared folder")
                 .anyMatch(name -> name.endsWith(".sst") || !name.contains("."));
     }
@@ -289,6 +284,15 @@ class FaultToleranceITCase {
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
             return partitions.stream().map(tp -> latest.get(tp).offset()).toList();
         }
+    }
+
+    /** The injected failure happened after a checkpoint, and the finished run holds every event exactly once. */
+    private static void assertFailedOnceAndRecoveredExactly(FaultScenario scenario, Path marker, CurationReport report,
+            Path snapshotDir, CurationJobConfig config) throws Exception {
+        assertThat(marker).as("the injected failure happened").exists();
+        assertThat(Files.readString(marker)).contains("checkpoint");
+        scenario.assertExactlyOnce(report.counts(), snapshotDir, pairsTopic(config));
+        assertThat(report.manifest().totalRows()).isEqualTo(scenario.comparisons());
     }
 
     /** The scenario of this seed (1,000 events), all in topic {@code feedback-<suffix>} of 2 partitions. */
