@@ -3,6 +3,9 @@ package io.prefpipe.app;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -11,6 +14,8 @@ import picocli.CommandLine.ParseResult;
 public final class Main {
     /** Set (to anything) to see the stack trace of a refused input too. */
     static final String STACKTRACE_VARIABLE = "PREFPIPE_STACKTRACE";
+
+    private static final int HELP_WIDTH = 124;
 
     private Main() {}
 
@@ -22,7 +27,10 @@ public final class Main {
 
     /** The launcher's command line; refused inputs end in one line naming the reason unless {@code stackTraces}. */
     static CommandLine commandLine(boolean stackTraces) {
-        CommandLine cli = new CommandLine(new PrefpipeCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = new CommandLine(new PrefpipeCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+                // our descriptions are written in lines of up to 120 characters; at picocli's default 80 each of them
+                // wrapped into a long and a short line
+                .setUsageHelpWidth(HELP_WIDTH);
         if (!stackTraces) {
             cli.setExecutionExceptionHandler(new RefusedInput());
         }
@@ -31,19 +39,26 @@ public final class Main {
 
     /**
      * A command that refuses a value (an {@link IllegalArgumentException}, which our checks throw naming the field and
-     * the reason) or cannot read or write a file it was given (an {@link IOException}) says so in one line; anything
-     * else is a fault and keeps its stack trace.
+     * the reason), cannot read or write a file it was given (an {@link IOException}) or gets no answer from the Kafka
+     * it was pointed at (a Kafka {@link TimeoutException} anywhere in the causes) says so in one line; anything else
+     * is a fault and keeps its stack trace.
      */
     static final class RefusedInput implements IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult)
                 throws Exception {
-            if (!(e instanceof IllegalArgumentException || e instanceof IOException)) {
+            boolean noBroker = causes(e).anyMatch(TimeoutException.class::isInstance);
+            if (!(e instanceof IllegalArgumentException || e instanceof IOException || noBroker)) {
                 throw e;
             }
             command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(e)
+                    + (noBroker ? "; is a broker running there? (`prefpipe broker` starts one)" : "")
                     + " (" + STACKTRACE_VARIABLE + "=1 shows the stack trace)");
             return command.getCommandSpec().exitCodeOnExecutionException();
+        }
+
+        private static Stream<Throwable> causes(Throwable e) {
+            return Stream.iterate(e, Objects::nonNull, c -> c.getCause() == c ? null : c.getCause());
         }
 
         static String describe(Throwable e) {
