@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -166,6 +168,31 @@ final class ConfigSection {
             throw error(key, "must be one of " + String.join(", ", choices.keySet()) + ", got '" + value + "'");
         }
         return chosen;
+    }
+
+    /**
+     * A mapping of settings passed through to another system as text (numbers and booleans by their YAML spelling),
+     * in the order written; empty when absent.
+     */
+    Map<String, String> textMap(String key) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            throw error(key, "must be a mapping of settings, got " + describe(value));
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode v = field.getValue();
+            if (!v.isValueNode() || v.isNull() || v.asText().isBlank()) {
+                throw new IllegalArgumentException(name(key) + "." + field.getKey()
+                        + ": must be a text, number or true/false, got " + (v.isNull() ? "nothing" : describe(v)));
+            }
+            settings.put(field.getKey(), v.asText().trim());
+        }
+        return Collections.unmodifiableMap(settings);
     }
 
     /** An error about {@code key} in this section, for checks across fields. */

@@ -139,7 +139,6 @@ public final class LiveCuration implements AutoCloseable {
         LoopConfig.Curation c = config.curation();
         Owner owner = Owner.of(config);
         checkOwner(c.jobDir(), owner);
-        String transactionalIdPrefix = config.name() + "-curation";
         Path resumeFrom = null;
         if (hasOutput(c.jobDir())) {
             Optional<Path> retained = RetainedCheckpoints.latest(c.checkpointDir());
@@ -153,27 +152,7 @@ public final class LiveCuration implements AutoCloseable {
                 deleteTree(c.jobDir());
             }
         }
-        CurationJobConfig job = CurationJobConfig.builder()
-                .setBootstrapServers(config.kafka().bootstrap())
-                .setFeedbackTopic(config.kafka().feedback())
-                .setFeedbackJsonTopic(config.kafka().feedbackJson())
-                .setDeadLetterTopic(config.kafka().deadLetters())
-                .setPairsTopic(config.kafka().pairs())
-                .setAnnotatorsTopic(config.kafka().annotators())
-                .setGroupId(c.groupId())
-                .setStartingOffsets(c.startingOffsets())
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setBounded(false)
-                .setSnapshotDir(c.jobDir())
-                .setSnapshotId(config.name())
-                .setCheckpointDir(c.checkpointDir())
-                .setCheckpointInterval(c.checkpointInterval())
-                .setAggregator(c.aggregator())
-                .setEmitAfterVotes(c.emitAfterVotes())
-                .setComparisonWindow(c.comparisonWindow())
-                .setParallelism(c.parallelism())
-                .setResumeFrom(resumeFrom)
-                .build();
+        CurationJobConfig job = jobConfig(config, resumeFrom);
         CurationRun run = CurationJob.start(job,
                 listener.andThen(CurationProgressListener.printingResumes(console, "curation: ")));
         // after the start: a new job refuses a folder that is not empty
@@ -188,6 +167,43 @@ public final class LiveCuration implements AutoCloseable {
                 String.join(", ", run.plan().topics()), c.jobDir(), c.aggregator(), c.emitAfterVotes(),
                 c.comparisonWindow(), c.checkpointInterval());
         return new LiveCuration(c.jobDir(), owner, run);
+    }
+
+    /**
+     * The job {@code config}'s curation section describes, resumed from {@code resumeFrom} (or null).
+     *
+     * @throws IllegalArgumentException naming {@code curation.flink} if one of its settings is one the job sets itself
+     */
+    static CurationJobConfig jobConfig(LoopConfig config, Path resumeFrom) {
+        LoopConfig.Curation c = config.curation();
+        CurationJobConfig.Builder builder = CurationJobConfig.builder()
+                .setBootstrapServers(config.kafka().bootstrap())
+                .setFeedbackTopic(config.kafka().feedback())
+                .setFeedbackJsonTopic(config.kafka().feedbackJson())
+                .setDeadLetterTopic(config.kafka().deadLetters())
+                .setPairsTopic(config.kafka().pairs())
+                .setAnnotatorsTopic(config.kafka().annotators())
+                .setGroupId(c.groupId())
+                .setStartingOffsets(c.startingOffsets())
+                .setTransactionalIdPrefix(config.name() + "-curation")
+                .setBounded(false)
+                .setSnapshotDir(c.jobDir())
+                .setSnapshotId(config.name())
+                .setCheckpointDir(c.checkpointDir())
+                .setCheckpointInterval(c.checkpointInterval())
+                .setAggregator(c.aggregator())
+                .setEmitAfterVotes(c.emitAfterVotes())
+                .setComparisonWindow(c.comparisonWindow())
+                .setParallelism(c.parallelism())
+                .setResumeFrom(resumeFrom);
+        c.flinkSettings().forEach(builder::setFlinkSetting);
+        CurationJobConfig job = builder.build();
+        try {
+            CurationJob.checkFlinkSettings(job);
+            return job;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("curation.flink: " + e.getMessage(), e);
+        }
     }
 
     /** Pairs committed since the previous cut, as of the newest completed checkpoint. */

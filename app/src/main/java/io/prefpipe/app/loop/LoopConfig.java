@@ -99,10 +99,12 @@ public record LoopConfig(String name, Path dir, long seed, Kafka kafka, Curation
      * @param comparisonWindow event time after a comparison's first vote when it is decided with the votes it has
      * @param checkpointInterval how often the job commits (pairs become visible to a cut at checkpoints)
      * @param parallelism the job's parallelism
+     * @param flinkSettings Flink configuration keys of the job's local MiniCluster (YAML {@code flink}, a mapping), as
+     *     {@code prefpipe curate -D} takes them; empty unless the loop runs the job
      */
     public record Curation(boolean run, Path jobDir, Path checkpointDir, String groupId, StartingOffsets startingOffsets,
             String aggregator, int emitAfterVotes, Duration comparisonWindow, Duration checkpointInterval,
-            int parallelism) {}
+            int parallelism, Map<String, String> flinkSettings) {}
 
     /**
      * Preference optimization, one run per iteration.
@@ -321,6 +323,11 @@ public record LoopConfig(String name, Path dir, long seed, Kafka kafka, Curation
             throw s.error("aggregator", "must be one of " + String.join(", ", Aggregators.names()) + ", got '"
                     + aggregator + "'");
         }
+        Map<String, String> flinkSettings = s.textMap("flink");
+        if (!run && !flinkSettings.isEmpty()) {
+            throw s.error("flink", "configures the job the loop runs; with run: false the job is started elsewhere"
+                    + " (pass them to `prefpipe curate -D` there)");
+        }
         Map<String, StartingOffsets> offsets = new LinkedHashMap<>();
         for (StartingOffsets o : StartingOffsets.values()) {
             offsets.put(o.name().toLowerCase(Locale.ROOT), o);
@@ -330,7 +337,7 @@ public record LoopConfig(String name, Path dir, long seed, Kafka kafka, Curation
                 s.integer("emit-after-votes", 3, 1, Integer.MAX_VALUE),
                 s.duration("comparison-window", Duration.ofHours(1)),
                 s.duration("checkpoint-interval", Duration.ofSeconds(10)),
-                s.integer("parallelism", 1, 1, 128));
+                s.integer("parallelism", 1, 1, 128), flinkSettings);
     }
 
     private static LoopSchedule schedule(ConfigSection s) {

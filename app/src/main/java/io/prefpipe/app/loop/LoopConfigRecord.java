@@ -34,7 +34,7 @@ import java.util.TreeMap;
  * another.
  *
  * <p>Every setting counts except those in {@link #FREE}: where and when the loop runs (its folder, the broker's address,
- * the output topics, the curation job's group id, checkpoint interval, parallelism and checkpoint folder, whether the
+ * the output topics, the curation job's group id, checkpoint interval, parallelism, Flink settings and checkpoint folder, whether the
  * loop runs the job or attaches to it, and the schedule), which may change between runs. A setting added to
  * {@link LoopConfig} later counts unless it is added there. Values are compared as read (defaults filled in, durations
  * and paths normalized), so {@code 30s} and {@code PT30S}, or a relative and an absolute spelling of one folder, are the
@@ -53,11 +53,12 @@ public record LoopConfigRecord(String fingerprint, Map<String, String> values, i
     public static final Set<String> FREE = Set.of("dir", "kafka.bootstrap", "kafka.topics.dead-letters",
             "kafka.topics.pairs", "kafka.topics.annotators", "kafka.topics.checkpoints", "kafka.topics.candidates",
             "curation.run", "curation.checkpoint-dir", "curation.group-id", "curation.checkpoint-interval",
-            "curation.parallelism", "schedule.every-pairs", "schedule.every", "schedule.min-pairs",
+            "curation.parallelism", "curation.flink", "schedule.every-pairs", "schedule.every", "schedule.min-pairs",
             "schedule.after-candidates", "schedule.poll");
 
     /** Record components whose YAML key is not their path in kebab case. */
-    private static final Map<String, String> YAML_KEYS = Map.of("initial-policy", "policy.initial",
+    private static final Map<String, String> YAML_KEYS = Map.of("curation.flink-settings", "curation.flink",
+            "initial-policy", "policy.initial",
             "reference", "policy.reference", "schedule.candidate-share", "schedule.after-candidates",
             "schedule.poll-interval", "schedule.poll");
 

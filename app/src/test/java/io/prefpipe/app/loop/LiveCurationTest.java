@@ -2,7 +2,9 @@ package io.prefpipe.app.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
+import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
@@ -45,6 +47,35 @@ class LiveCurationTest {
         new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, id, Instant.parse("2026-11-28T12:00:00Z"), "ds",
                 List.of(), List.of(), new Counts(pairs, pairs, pairs, Map.of(), Map.of()), properties)
                 .write(jobDir().resolve(SnapshotCutter.CUTS).resolve(id));
+    }
+
+    private LoopConfig runningConfig(String flink) {
+        return LoopConfig.read(LoopConfig.parse("""
+                name: L
+                dir: %s
+                kafka: {bootstrap: 127.0.0.1:9092}
+                curation: {flink: %s}
+                policy: {initial: sft}
+                """.formatted(tmp.resolve("loop"), flink)));
+    }
+
+    @Test
+    void jobConfig_carriesTheFlinkSettings() {
+        CurationJobConfig job = LiveCuration.jobConfig(
+                runningConfig("{state.backend.type: rocksdb, execution.checkpointing.incremental: true}"), null);
+
+        assertThat(job.flinkSettings()).containsOnly(entry("state.backend.type", "rocksdb"),
+                entry("execution.checkpointing.incremental", "true"));
+    }
+
+    @Test
+    void jobConfig_flinkSettingTheJobSetsItself_isRefusedNamingTheField() {
+        LoopConfig config = runningConfig("{execution.checkpointing.interval: 1s}");
+
+        assertThatThrownBy(() -> LiveCuration.jobConfig(config, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("curation.flink: Flink setting 'execution.checkpointing.interval' is one the"
+                        + " curation job sets itself");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.prefpipe.app.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.prefpipe.flink.kafka.StartingOffsets;
 import io.prefpipe.labeling.sampling.Pairing;
@@ -88,7 +89,7 @@ class LoopConfigTest {
                 "ckpts", "cands");
         assertThat(c.curation()).isEqualTo(new LoopConfig.Curation(false, Path.of("/data/curate/live"),
                 Path.of("/data/loop/curation/checkpoints"), "g", StartingOffsets.COMMITTED, "mv", 5,
-                Duration.ofMinutes(10), Duration.ofMillis(500), 2));
+                Duration.ofMinutes(10), Duration.ofMillis(500), 2, Map.of()));
         assertThat(c.schedule()).isEqualTo(new LoopSchedule(50, Duration.ofHours(2), 10, 0.9, Duration.ofSeconds(1)));
         assertThat(c.reference()).isEqualTo(AlignmentLoop.Reference.PREVIOUS);
         assertThat(c.optimize()).isEqualTo(new LoopConfig.Optimize("rdpo", 0.3, 0.2, null, 0, 2, 8, 5e-5, 0.2, 0.5,
@@ -97,6 +98,21 @@ class LoopConfigTest {
         assertThat(c.candidates()).isEqualTo(new LoopConfig.Candidates(true, 10, 6, 3, 1.5, Pairing.FIRST_ROUND, 0.8,
                 24));
         assertThat(c.synthetic()).isEqualTo(new LoopConfig.Synthetic(10, 5, 2, 0.7));
+    }
+
+    @Test
+    void read_flinkSettings_arePassedAsTextInTheirOrder() {
+        LoopConfig c = read(MINIMAL + """
+                curation:
+                  flink:
+                    state.backend.type: rocksdb
+                    execution.checkpointing.incremental: true
+                    taskmanager.memory.managed.fraction: 0.2
+                """);
+
+        assertThat(c.curation().flinkSettings()).containsExactly(entry("state.backend.type", "rocksdb"),
+                entry("execution.checkpointing.incremental", "true"),
+                entry("taskmanager.memory.managed.fraction", "0.2"));
     }
 
     @Test
@@ -118,6 +134,11 @@ class LoopConfigTest {
         assertRefused(MINIMAL + "curation: {aggregator: best}\n", "curation.aggregator: must be one of");
         assertRefused(MINIMAL + "curation: {run: yes please}\n", "curation.run: must be true or false");
         assertRefused(MINIMAL + "curation: {run: false}\n", "curation.job-dir: is required when run is false");
+        assertRefused(MINIMAL + "curation: {run: false, job-dir: j, flink: {state.backend.type: rocksdb}}\n",
+                "curation.flink: configures the job the loop runs; with run: false");
+        assertRefused(MINIMAL + "curation: {flink: rocksdb}\n", "curation.flink: must be a mapping of settings");
+        assertRefused(MINIMAL + "curation: {flink: {state.backend.type: [rocksdb]}}\n",
+                "curation.flink.state.backend.type: must be a text, number or true/false, got a list");
         assertRefused(MINIMAL + "candidates: {samples-per-prompt: 4, accept: 6}\n", "candidates.accept: (6) must not"
                 + " exceed samples-per-prompt (4)");
         assertRefused(MINIMAL + "reward-model: {refresh: false}\n", "candidates.enabled: needs a reward model");
