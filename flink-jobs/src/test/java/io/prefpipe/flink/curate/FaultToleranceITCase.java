@@ -33,6 +33,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,8 +164,13 @@ class FaultToleranceITCase {
                 .extracting(OffsetRange::endOffset).containsOnly(0L);
     }
 
-    @Test
-    void start_stopWithSavepointThenRestoreAtHigherParallelism_countsEveryEventOnce() throws Exception {
+    /**
+     * A job upgrade: version 1 on the heap backend, stopped with a (canonical) savepoint, restored at a higher
+     * parallelism on {@code backend}; RocksDB is where a job moves once its dedupe marks outgrow the heap.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void start_stopWithSavepointThenRestoreAtHigherParallelism_countsEveryEventOnce(String backend) throws Exception {
         String suffix = UUID.randomUUID().toString();
         FaultScenario scenario = FaultScenario.generate(13, 1_000, 100, 50);
         Topics.ensure(KAFKA.bootstrapServers(), List.of("feedback-" + suffix), 2, (short) 1);
@@ -184,15 +191,37 @@ class FaultToleranceITCase {
         assertThat(eventsAtSavepoint).isEqualTo(third);
         assertThat(SnapshotFiles.committed(snapshotDir)).isNotEmpty();
 
-        // version 2: parallelism 2, restored from the savepoint into the same snapshot folder, while the rest arrives
-        try (CurationRun v2 = CurationJob.start(config.setParallelism(2).setResumeFrom(savepoint).build(),
-                CurationProgressListener.NONE);
+        // version 2: parallelism 2 on the given backend, restored from the savepoint into the same snapshot folder,
+        // while the rest arrives
+        Path checkpoints = tmp.resolve("checkpoints-v2");
+        config.setParallelism(2).setResumeFrom(savepoint).setCheckpointDir(checkpoints)
+                .setFlinkSetting("state.backend.type", backend);
+        if (backend.equals("rocksdb")) {
+            config.setFlinkSetting("execution.checkpointing.incremental", "true")
+                    .setFlinkSetting("state.storage.fs.memory-threshold", "0");
+        }
+        Set<String> sharedFiles = new HashSet<>();
+        try (CurationRun v2 = CurationJob.start(config.build(), CurationProgressListener.NONE);
                 PacedProducer producer = new PacedProducer(KAFKA.bootstrapServers(), "feedback-" + suffix,
                         scenario.messages().subList(third, scenario.messages().size()), Duration.ofMillis(2))) {
             producer.awaitAll();
             awaitEventsIn(v2, scenario.messages().size());
+            // a stopped job's checkpoints are discarded, so look at them while it runs
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (RetainedCheckpoints.latest(checkpoints).isEmpty()) {
+                assertThat(System.nanoTime()).as("waiting for a checkpoint of version 2").isLessThan(deadline);
+                sharedFiles.addAll(sharedFiles(checkpoints));
+                Thread.sleep(20);
+            }
+            sharedFiles.addAll(sharedFiles(checkpoints));
             v2.stopWithSavepoint(tmp.resolve("savepoints"));
             scenario.assertExactlyOnce(v2.counts(), snapshotDir, pairsTopic(config.build()));
+        }
+        if (backend.equals("rocksdb")) {
+            assertThat(sharedFiles).as("the restored job checkpoints incrementally, on RocksDB")
+                    .anyMatch(name -> name.endsWith(".sst") || !name.contains("."));
+        } else {
+            assertThat(sharedFiles).as("the heap backend writes no shared files").isEmpty();
         }
     }
 
