@@ -215,6 +215,10 @@ final class CurateCommand implements Callable<Integer> {
                         c.pairs());
             }
         }.andThen(CurationProgressListener.printingResumes(System.out, ""));
+        // planning reads the topics' offsets first: up to a minute on a broker that does not answer
+        System.out.printf("curating %s on %s into %s (%s) ...%n",
+                String.join(", ", config.feedbackTopic(), config.feedbackJsonTopic()), config.bootstrapServers(),
+                config.snapshotLocation(), bounded ? "bounded" : "until stopped");
         if (!bounded) {
             CurationRun run = CurationJob.start(config, progress);
             System.out.println("curating until stopped (Ctrl-C); pairs are committed under " + config.snapshotDir()

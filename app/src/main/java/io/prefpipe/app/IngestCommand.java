@@ -44,6 +44,9 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the first thing that can wait, up to a minute, on a broker that does not answer
+        System.out.printf("ingesting %s (%s) into '%s' on %s ...%n", input, format.id(), topics.feedback,
+                kafka.bootstrap);
         Topics.ensure(kafka.bootstrap, List.of(topics.feedback, topics.deadLetters), 2, (short) 1);
         IngestReport report;
         try (FeedbackProducer producer = new FeedbackProducer(FeedbackProducerConfig.builder()
