@@ -33,10 +33,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exactly once under faults, on a real broker and a local MiniCluster: each test breaks a run of the curation job
@@ -78,11 +78,7 @@ class FaultToleranceITCase {
         Path snapshotDir = tmp.resolve("snapshot");
         Path checkpoints = tmp.resolve("checkpoints");
         Path marker = tmp.resolve("failed");
-        CurationJobConfig config = config(suffix, snapshotDir).setCheckpointDir(checkpoints)
-                .setFlinkSetting("state.backend.type", "rocksdb")
-                .setFlinkSetting("execution.checkpointing.incremental", "true")
-                // every state file to its own file, none inlined into the checkpoint's metadata
-                .setFlinkSetting("state.storage.fs.memory-threshold", "0")
+        CurationJobConfig config = onIncrementalRocksDb(config(suffix, snapshotDir).setCheckpointDir(checkpoints))
                 .build();
 
         CurationReport report;
@@ -101,6 +97,13 @@ class FaultToleranceITCase {
         assertFailedOnceAndRecoveredExactly(scenario, marker, report, snapshotDir, config);
         assertThat(sharedFiles).as("incremental RocksDB checkpoints keep their SST files in the shared folder")
                 .anyMatch(name -> name.endsWith(".sst") || !name.contains("."));
+    }
+
+    private static CurationJobConfig.Builder onIncrementalRocksDb(CurationJobConfig.Builder config) {
+        return config.setFlinkSetting("state.backend.type", "rocksdb")
+                .setFlinkSetting("execution.checkpointing.incremental", "true")
+                // every state file to its own file, none inlined into the checkpoint's metadata
+                .setFlinkSetting("state.storage.fs.memory-threshold", "0");
     }
 
     private static Set<String> sharedFiles(Path checkpoints) throws IOException {
@@ -197,8 +200,7 @@ class FaultToleranceITCase {
         config.setParallelism(2).setResumeFrom(savepoint).setCheckpointDir(checkpoints)
                 .setFlinkSetting("state.backend.type", backend);
         if (backend.equals("rocksdb")) {
-            config.setFlinkSetting("execution.checkpointing.incremental", "true")
-                    .setFlinkSetting("state.storage.fs.memory-threshold", "0");
+            onIncrementalRocksDb(config);
         }
         Set<String> sharedFiles = new HashSet<>();
         try (CurationRun v2 = CurationJob.start(config.build(), CurationProgressListener.NONE);
