@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -28,6 +30,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine;
+import sun.misc.Signal;
 
 /** Runs the Flink curation job against a Kafka cluster. */
 @Command(
@@ -121,6 +124,12 @@ final class CurateCommand implements Callable<Integer> {
                     + " savepoint, e.g. at another --parallelism.")
     Path resumeFrom;
 
+    @Option(names = "--savepoint-dir", description = "Without --bounded: on Ctrl-C (SIGINT) or SIGTERM, stop the job"
+            + " with a savepoint in this folder instead of cancelling it. Unlike a retained checkpoint, a savepoint"
+            + " restores (--resume-from) into another state backend (-D state.backend.type=rocksdb) and another"
+            + " prefpipe version. A second signal while it is taken cancels the job.")
+    Path savepointDir;
+
     /** Takes the job settings' defaults from {@link CurationJobOptions}, where each is declared once. */
     static final class Defaults implements IDefaultValueProvider {
         @Override
@@ -158,6 +167,10 @@ final class CurateCommand implements Callable<Integer> {
      */
     CurationJobConfig config() throws IOException {
         Path restoreFrom = resumeFrom;
+        if (bounded && savepointDir != null) {
+            throw new ParameterException(new CommandLine(this),
+                    "--savepoint-dir is for a run without --bounded; a bounded run ends by itself with its snapshot");
+        }
         if (resume) {
             if (checkpointDir == null || snapshotId == null) {
                 throw new ParameterException(new CommandLine(this),
@@ -224,8 +237,11 @@ final class CurateCommand implements Callable<Integer> {
             System.out.println("curating until stopped (Ctrl-C); pairs are committed under " + config.snapshotDir()
                     + "; ./prefpipe snapshot cut --job-dir " + config.snapshotDir() + " cuts a snapshot");
             Runtime.getRuntime().addShutdownHook(new Thread(run::close, "prefpipe-curate-shutdown"));
-            run.awaitTermination();
-            return 0;
+            if (savepointDir == null) {
+                run.awaitTermination();
+                return 0;
+            }
+            return untilStopSignal(run);
         }
         CurationReport r = CurationJob.run(config, progress);
         SnapshotManifest.Counts c = r.counts();
@@ -242,6 +258,42 @@ final class CurateCommand implements Callable<Integer> {
                     p.get(LabelNoise.METHOD), p.get(LabelNoise.JUDGEMENT_FLIP_RATE),
                     p.get(LabelNoise.DECIDED_ERROR_RATE));
         }
+        return c.reconciles() ? 0 : 1;
+    }
+
+    /**
+     * Runs until SIGINT or SIGTERM, then stops the job with a savepoint in {@link #savepointDir}. The signals are
+     * taken from the JVM's shutdown, which would cancel the job, through {@code sun.misc.Signal}, as Flink's and
+     * Kafka's own signal loggers take them; a second one exits, and the shutdown hook cancels the job.
+     */
+    private int untilStopSignal(CurationRun run) {
+        CompletableFuture<String> stop = new CompletableFuture<>();
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> {
+                if (!stop.complete("SIG" + signal.getName())) {
+                    System.out.println("SIG" + signal.getName() + " again: cancelling the job instead");
+                    System.exit(128 + signal.getNumber());
+                }
+            });
+        }
+        System.out.println("Ctrl-C (or SIGTERM) stops the job with a savepoint in " + savepointDir);
+        CompletableFuture<Void> ended = CompletableFuture.runAsync(run::awaitTermination);
+        CompletableFuture.anyOf(stop, ended.exceptionally(failure -> null)).join();
+        if (!stop.isDone()) {
+            // the job ended on its own; awaitTermination throws its failure, if any
+            run.awaitTermination();
+            return 0;
+        }
+        System.out.printf("%s: stopping the job with a savepoint in %s (a second signal cancels it) ...%n",
+                stop.join(), savepointDir);
+        Path savepoint = run.stopWithSavepoint(savepointDir);
+        SnapshotManifest.Counts c = run.counts();
+        System.out.printf("events in %d = curated %d + filtered %d + dead-lettered %d  [%s]; %d pairs committed%n",
+                c.eventsIn(), c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal(),
+                c.reconciles() ? "reconciled" : "MISMATCH", c.pairs());
+        System.out.println("savepoint " + savepoint);
+        System.out.println("  go on from it with --resume-from " + savepoint + " and the same --out and --snapshot-id"
+                + " (also at another --parallelism or -D state.backend.type)");
         return c.reconciles() ? 0 : 1;
     }
 }
