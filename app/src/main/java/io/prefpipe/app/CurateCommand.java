@@ -288,8 +288,9 @@ final class CurateCommand implements Callable<Integer> {
                 stop.join(), savepointDir);
         Path savepoint = run.stopWithSavepoint(savepointDir);
         SnapshotManifest.Counts c = run.counts();
-        System.out.printf("events in %d = curated %d + filtered %d + dead-lettered %d  [%s]; %d pairs committed%n",
-                c.eventsIn(), c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal(),
+        System.out.printf("waiting at start %d + events in %d = curated %d + filtered %d + dead-lettered %d + waiting"
+                + " in the savepoint %d  [%s]; %d pairs committed%n", c.openAtStart(), c.eventsIn(),
+                c.curatedEvents(), c.filteredTotal(), c.deadLetteredTotal(), c.openAtEnd(),
                 c.reconciles() ? "reconciled" : "MISMATCH", c.pairs());
         System.out.println("savepoint " + savepoint);
         System.out.println("  go on from it with --resume-from " + savepoint + " and the same --out and --snapshot-id"

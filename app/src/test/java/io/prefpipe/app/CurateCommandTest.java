@@ -49,6 +49,16 @@ class CurateCommandTest {
     }
 
     @Test
+    void config_savepointDirOfABoundedRun_isAParameterError() {
+        CurateCommand command = new CurateCommand();
+        new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:9092", "--out", "snapshots", "--bounded",
+                "--savepoint-dir", "savepoints");
+
+        assertThatThrownBy(command::config).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--savepoint-dir is for a run without --bounded");
+    }
+
+    @Test
     void config_aFlinkSettingTheJobMakesItself_isAParameterErrorNamingIt() {
         CurateCommand command = new CurateCommand();
         new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:9092", "--out", "snapshots", "--bounded",

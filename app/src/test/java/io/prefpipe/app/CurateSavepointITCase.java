@@ -37,7 +37,8 @@ class CurateSavepointITCase {
 
     private static final Pattern EVENTS_IN = Pattern.compile("(\\d+) events in");
     private static final Pattern FINAL_COUNTS = Pattern.compile(
-            "events in (\\d+) = curated \\d+ \\+ filtered \\d+ \\+ dead-lettered \\d+  \\[reconciled]; (\\d+) pairs");
+            "waiting at start 0 \\+ events in (\\d+) = curated \\d+ \\+ filtered \\d+ \\+ dead-lettered \\d+"
+                    + " \\+ waiting in the savepoint \\d+  \\[reconciled]; (\\d+) pairs");
     private static final Pattern SAVEPOINT = Pattern.compile("^savepoint (\\S+)$", Pattern.MULTILINE);
 
     @TempDir
