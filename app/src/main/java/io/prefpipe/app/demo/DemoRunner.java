@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -104,7 +103,7 @@ public final class DemoRunner {
                         + " %.4f on %d pairs (batch, same judgements)%n", options.aggregator(), labelAccuracy,
                         snapshot.examples().size(), produced.majorityVote().accuracy(), produced.majorityVote().pairs());
                 DemoReport report = train(world, snapshot, produced, curation, labelAccuracy, runId, start);
-                publishCheckpoint(bootstrap, checkpoints, report, curation, runId, start);
+                publishCheckpoint(bootstrap, checkpoints, report, curation, runId);
                 return report;
             }
         }
@@ -125,7 +124,7 @@ public final class DemoRunner {
      * training loop does for each iteration: the dashboard's training charts and lineage read it from there.
      */
     private void publishCheckpoint(String bootstrap, String topic, DemoReport report, CurationReport curation,
-            String runId, Instant start) {
+            String runId) {
         Map<String, Double> metrics = new LinkedHashMap<>(dpoFinalMetrics);
         metrics.put("loss", report.dpoLossEnd());
         metrics.put("loss_start", report.dpoLossStart());
@@ -146,8 +145,7 @@ public final class DemoRunner {
                 .setMetrics(metrics)
                 .setCreatedTime(Instant.now())
                 .build();
-        // the checkpoint id names the run by its start, to the second, so no event of it is older than that second
-        new CheckpointPublisher(bootstrap, topic).publishOnce(event, start.truncatedTo(ChronoUnit.SECONDS));
+        new CheckpointPublisher(bootstrap, topic).publishOnce(event);
     }
 
     private EmbeddedKafkaBroker startBroker() {

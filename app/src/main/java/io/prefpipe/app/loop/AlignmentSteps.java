@@ -342,7 +342,7 @@ public final class AlignmentSteps implements LoopSteps {
                 .setMetrics(metrics)
                 .setCreatedTime(manifest.createdTime())
                 .build();
-        boolean sent = checkpoints.publishOnce(event, publishedNotBefore(record));
+        boolean sent = checkpoints.publishOnce(event);
         console.printf("  checkpoint event %s %s %s%n", record.checkpointId(),
                 sent ? "published on" : "was already on", config.kafka().checkpoints());
     }
@@ -380,8 +380,9 @@ public final class AlignmentSteps implements LoopSteps {
     }
 
     /**
-     * Whatever an iteration publishes, it publishes after it began, so its duplicate checks read the topics from then
-     * on, not their whole history; an hour earlier, in case the clock was set back between a crash and the restart.
+     * Candidates an iteration publishes are published after it began, so their duplicate check reads the topic from
+     * then on, not its whole history (thousands of requests an iteration); an hour earlier, in case the clock was set
+     * back between a crash and the restart.
      */
     private static Instant publishedNotBefore(IterationRecord record) {
         return record.started().minus(CLOCK_SLACK);

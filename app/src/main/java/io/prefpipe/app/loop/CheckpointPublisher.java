@@ -5,7 +5,6 @@ import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.schema.CheckpointEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -35,19 +34,17 @@ public final class CheckpointPublisher {
 
     /**
      * Sends {@code event} keyed by its checkpoint id, with acks from all replicas, unless the topic holds an event with
-     * that key already.
+     * that key already. The whole topic is read: it holds one small event per iteration, and a search from a point in
+     * time would trust the clock, which may have been set back between a crash and the retry.
      *
-     * @param since no event of the checkpoint can have been sent before this time (e.g. before its iteration began):
-     *     the topic is read from there on
      * @return true if it was sent now, false if it had been before
      * @throws IllegalStateException if the topic cannot be read or the send fails
      */
-    public boolean publishOnce(CheckpointEvent event, Instant since) {
-        byte[] key = event.getCheckpointId().getBytes(StandardCharsets.UTF_8);
-        if (CommittedRecords.readSince(bootstrap, topic, since, TIMEOUT).stream()
-                .anyMatch(r -> Arrays.equals(r.key(), key))) {
+    public boolean publishOnce(CheckpointEvent event) {
+        if (count(event.getCheckpointId()) > 0) {
             return false;
         }
+        byte[] key = event.getCheckpointId().getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
