@@ -6,7 +6,6 @@ import io.prefpipe.ingestion.kafka.AvroDecodeException;
 import io.prefpipe.schema.AnnotationRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,19 +48,20 @@ public final class AnnotationRequests {
      * Publishes the requests {@code generate} makes for checkpoint {@code checkpointId}, unless requests of that
      * checkpoint are on the topic already; {@code generate} is called only when they are not.
      *
-     * @param since no request of the checkpoint can have been published before this time (e.g. before its iteration
-     *     began): the topic is read from there on
+     * @param from no request of the checkpoint can be before these offsets (by partition; {@link
+     *     CommittedRecords#endOffsets} taken before the first attempt to publish them): the topic is read from there on
      * @return how many requests of the checkpoint are on the topic afterwards
      * @throws IllegalStateException if Kafka fails
      */
-    public long publishOnce(String checkpointId, Instant since, Supplier<List<AnnotationRequest>> generate) {
+    public long publishOnce(String checkpointId, Map<Integer, Long> from,
+            Supplier<List<AnnotationRequest>> generate) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
-            long there = CommittedRecords.readSince(bootstrap, topic, since, TIMEOUT).stream().map(this::decode)
+            long there = CommittedRecords.readFrom(bootstrap, topic, from, TIMEOUT).stream().map(this::decode)
                     .filter(r -> r.getCheckpointId().equals(checkpointId)).count();
             if (there > 0) {
                 return there;

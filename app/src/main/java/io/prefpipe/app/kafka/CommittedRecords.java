@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +31,7 @@ public final class CommittedRecords {
      * @throws IllegalStateException if the end is not reached within {@code timeout}
      */
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Duration timeout) {
-        return read(bootstrap, topic, null, timeout);
+        return read(bootstrap, topic, (consumer, end) -> consumer.seekToBeginning(end.keySet()), timeout);
     }
 
     /**
@@ -42,29 +43,53 @@ public final class CommittedRecords {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readSince(String bootstrap, String topic, Instant since,
             Duration timeout) {
-        return read(bootstrap, topic, since, timeout);
+        return read(bootstrap, topic, (consumer, end) -> {
+            Map<TopicPartition, OffsetAndTimestamp> first = consumer.offsetsForTimes(end.keySet().stream()
+                    .collect(Collectors.toMap(p -> p, p -> since.toEpochMilli())), timeout);
+            // no record at or after that time: nothing to read in the partition
+            end.keySet().forEach(p -> consumer.seek(p, first.get(p) == null ? end.get(p) : first.get(p).offset()));
+        }, timeout);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Instant since,
+    /**
+     * The records of {@code topic} from the given offset of each partition on (a partition without one from its
+     * beginning), partition by partition in offset order: for a check that only concerns records written after
+     * {@link #endOffsets} were taken, whatever any clock says.
+     *
+     * @throws IllegalStateException if the end is not reached within {@code timeout}
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readFrom(String bootstrap, String topic,
+            Map<Integer, Long> from, Duration timeout) {
+        return read(bootstrap, topic, (consumer, end) -> end.keySet()
+                .forEach(p -> consumer.seek(p, from.getOrDefault(p.partition(), 0L))), timeout);
+    }
+
+    /**
+     * The end offset of each partition of {@code topic} as a {@code read_committed} reader sees it now (the last stable
+     * offset), by partition number.
+     */
+    public static Map<Integer, Long> endOffsets(String bootstrap, String topic, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            Map<Integer, Long> end = new TreeMap<>();
+            consumer.endOffsets(partitions(consumer, topic, timeout), timeout)
+                    .forEach((p, offset) -> end.put(p.partition(), offset));
+            return end;
+        }
+    }
+
+    /** Positions a consumer assigned every partition at its first record to read, given the end offsets. */
+    private interface Start {
+        void seek(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Start start,
             Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            Set<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            Set<TopicPartition> partitions = partitions(consumer, topic, timeout);
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            if (since == null) {
-                consumer.seekToBeginning(partitions);
-            } else {
-                Map<TopicPartition, OffsetAndTimestamp> first = consumer.offsetsForTimes(partitions.stream()
-                        .collect(Collectors.toMap(p -> p, p -> since.toEpochMilli())), timeout);
-                // no record at or after that time: nothing to read in the partition
-                partitions.forEach(p -> consumer.seek(p, first.get(p) == null ? end.get(p) : first.get(p).offset()));
-            }
+            start.seek(consumer, end);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
@@ -79,6 +104,20 @@ public final class CommittedRecords {
             }
         }
         return records;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Set<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic,
+            Duration timeout) {
+        return consumer.partitionsFor(topic, timeout).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
     }
 
     private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {

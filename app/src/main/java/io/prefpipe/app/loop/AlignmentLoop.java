@@ -143,9 +143,14 @@ public final class AlignmentLoop {
         }
     }
 
+    /** The folder of a loop's iteration, where its steps write: {@code dir/iteration-NNNN}. */
+    static Path iterationFolder(Path dir, int iteration) {
+        return dir.resolve(String.format(Locale.ROOT, "iteration-%04d", iteration));
+    }
+
     private IterationRecord runStep(LoopStep step, IterationRecord current, LoopJournal journal) throws IOException {
         int it = current.iteration();
-        Path folder = settings.dir().resolve(String.format(Locale.ROOT, "iteration-%04d", it));
+        Path folder = iterationFolder(settings.dir(), it);
         Path parent = parentPolicy(current, journal);
         switch (step) {
             case CUT_SNAPSHOT: {

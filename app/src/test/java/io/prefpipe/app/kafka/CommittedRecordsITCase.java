@@ -48,6 +48,32 @@ class CommittedRecordsITCase {
                 .containsExactlyInAnyOrder("p0-old", "p0-at", "p0-new", "p1-old", "p2-new");
     }
 
+    @Test
+    void readFrom_endOffsetsTakenEarlier_readsOnlyWhatCameAfterThem_whateverItsTimestamp() throws Exception {
+        String topic = "committed-records-from";
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(topic), 2, (short) 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            send(producer, topic, 0, T, "p0-before");
+            send(producer, topic, 1, T, "p1-before");
+            send(producer, topic, 1, T, "p1-before-2");
+            producer.flush();
+            Map<Integer, Long> from = CommittedRecords.endOffsets(KAFKA.bootstrapServers(), topic, TIMEOUT);
+            assertThat(from).containsExactly(Map.entry(0, 1L), Map.entry(1, 2L));
+            // stamped long before the offsets were taken, as by a clock set back
+            send(producer, topic, 0, T.minusSeconds(86_400), "p0-after");
+            send(producer, topic, 1, T, "p1-after");
+            producer.flush();
+
+            assertThat(values(CommittedRecords.readFrom(KAFKA.bootstrapServers(), topic, from, TIMEOUT)))
+                    .containsExactlyInAnyOrder("p0-after", "p1-after");
+            assertThat(values(CommittedRecords.readFrom(KAFKA.bootstrapServers(), topic, Map.of(1, 2L), TIMEOUT)))
+                    .as("a partition without an offset from its beginning")
+                    .containsExactlyInAnyOrder("p0-before", "p0-after", "p1-after");
+        }
+    }
+
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, Instant time,
             String value) throws Exception {
         producer.send(new ProducerRecord<>(topic, partition, time.toEpochMilli(), null,
