@@ -1,9 +1,11 @@
 package io.prefpipe.app.loop;
 
+import io.prefpipe.flink.curate.Aggregators;
 import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.flink.curate.CurationJobConfig;
 import io.prefpipe.flink.curate.CurationProgressListener;
 import io.prefpipe.flink.curate.CurationRun;
+import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
@@ -55,6 +57,11 @@ public final class LiveCuration implements AutoCloseable {
     public static final String OWNER_FILE = "loop-owner.properties";
 
     private static final Duration CUT_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * How long after a checkpoint carries the first model the comparisons that waited for it are surely decided:
+     * curation looks for the model every 500 ms.
+     */
+    private static final Duration MODEL_RELEASE = Duration.ofSeconds(1);
 
     private final Path jobDir;
     private final Owner owner;
@@ -277,6 +284,44 @@ public final class LiveCuration implements AutoCloseable {
                 throw new IOException("the curation job has not read up to " + end + " within "
                         + timeout.toSeconds() + " s; latest checkpoint: "
                         + latest.map(c -> c.checkpointId() + " at " + c.nextOffsets()).orElse("none"));
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /**
+     * Waits until the job has decided what it has read: {@link #awaitRead} and, when {@code aggregator} decides with the
+     * annotator model, a checkpoint completed a second after the first one that carries a model. Comparisons complete
+     * before the job's first model wait for it (up to a refit interval), so a cut taken when the input is merely read
+     * can hold a handful of pairs.
+     *
+     * @throws IOException if that does not happen within {@code timeout}
+     */
+    public void awaitCurated(String bootstrap, List<String> topics, String aggregator, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitRead(bootstrap, topics, timeout);
+        if (!Aggregators.decidesWithModel(aggregator)) {
+            return;
+        }
+        Path ledger = jobDir.resolve(CheckpointLedger.FOLDER);
+        Long modelSeenAt = null;
+        long checkpointThen = Long.MAX_VALUE;
+        while (true) {
+            Optional<CheckpointLedger.Checkpoint> latest = CheckpointLedger.latest(ledger);
+            long now = System.nanoTime();
+            if (modelSeenAt == null && latest.isPresent()
+                    && latest.get().properties().containsKey(LabelNoise.MODEL_VERSION)) {
+                modelSeenAt = now;
+            } else if (modelSeenAt != null && checkpointThen == Long.MAX_VALUE
+                    && now - modelSeenAt >= MODEL_RELEASE.toNanos()) {
+                checkpointThen = latest.orElseThrow().checkpointId();
+            } else if (latest.isPresent() && latest.get().checkpointId() > checkpointThen) {
+                return;
+            }
+            if (now > deadline) {
+                throw new IOException("the curation job has not decided with an annotator model within "
+                        + timeout.toSeconds() + " s" + (modelSeenAt == null ? " (no model yet)" : ""));
             }
             Thread.sleep(250);
         }

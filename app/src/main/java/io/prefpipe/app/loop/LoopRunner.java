@@ -94,14 +94,15 @@ public final class LoopRunner implements AutoCloseable {
     }
 
     /**
-     * Waits until a completed checkpoint of the curation job has read every message on the feedback topics as of now:
-     * what the demo waits for before its first iteration, so that it trains on the whole backlog.
+     * Waits until the curation job has read every message on the feedback topics as of now and decided what it can
+     * ({@link LiveCuration#awaitCurated}): what the demo waits for before its first iteration, so that it trains on
+     * the whole backlog.
      *
      * @throws IOException if that does not happen within {@code timeout}
      */
     public void awaitCurated(Duration timeout) throws IOException, InterruptedException {
-        curation.awaitRead(config.kafka().bootstrap(), List.of(config.kafka().feedback(),
-                config.kafka().feedbackJson()), timeout);
+        curation.awaitCurated(config.kafka().bootstrap(), List.of(config.kafka().feedback(),
+                config.kafka().feedbackJson()), config.curation().aggregator(), timeout);
     }
 
     /**
