@@ -1,7 +1,6 @@
 package io.prefpipe.app.kafka;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -32,23 +30,6 @@ public final class CommittedRecords {
      */
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Duration timeout) {
         return read(bootstrap, topic, (consumer, end) -> consumer.seekToBeginning(end.keySet()), timeout);
-    }
-
-    /**
-     * The records of {@code topic} from the first one stamped at or after {@code since} on, partition by partition in
-     * offset order: for a check that only concerns records written after a known time, which then reads what came
-     * since instead of a topic that grows for months.
-     *
-     * @throws IllegalStateException if the end is not reached within {@code timeout}
-     */
-    public static List<ConsumerRecord<byte[], byte[]>> readSince(String bootstrap, String topic, Instant since,
-            Duration timeout) {
-        return read(bootstrap, topic, (consumer, end) -> {
-            Map<TopicPartition, OffsetAndTimestamp> first = consumer.offsetsForTimes(end.keySet().stream()
-                    .collect(Collectors.toMap(p -> p, p -> since.toEpochMilli())), timeout);
-            // no record at or after that time: nothing to read in the partition
-            end.keySet().forEach(p -> consumer.seek(p, first.get(p) == null ? end.get(p) : first.get(p).offset()));
-        }, timeout);
     }
 
     /**
