@@ -68,11 +68,11 @@ final class BenchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--steps", defaultValue = "21", description = "Timed steps of the default model, odd (the"
+        @Option(names = "--steps", defaultValue = "41", description = "Timed steps of the default model, odd (the"
                 + " GPT-2 configuration runs a quarter of them, odd, at least 3). Default: ${DEFAULT-VALUE}.")
         int steps;
 
-        @Option(names = "--warmups", defaultValue = "5", description = "Untimed steps first (at most 2 for GPT-2)."
+        @Option(names = "--warmups", defaultValue = "5", description = "Untimed steps first (at most 4 for GPT-2)."
                 + " Default: ${DEFAULT-VALUE}.")
         int warmups;
 
