@@ -86,6 +86,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     : Files.createTempDirectory("prefpipe-kafka-");
             int brokerPort = port != 0 ? port : freePort();
             int controllerPort = freePort();
+            // each probe releases its port, so the OS may hand out the broker's again: Kafka refuses two listeners on one
+            while (controllerPort == brokerPort) {
+                controllerPort = freePort();
+            }
             Map<String, String> props = new LinkedHashMap<>(config);
             props.put("process.roles", "broker,controller");
             props.put("node.id", Integer.toString(NODE_ID));
