@@ -6,6 +6,7 @@ import io.prefpipe.app.bench.CurateBenchCommand;
 import io.prefpipe.app.bench.TorchDpoStep;
 import io.prefpipe.labeling.crowd.DawidSkeneScaleBenchmark;
 import io.prefpipe.optimizer.bench.DpoStepBenchmark;
+import io.prefpipe.optimizer.bench.GemmProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -105,7 +106,13 @@ final class BenchCommand implements Runnable {
             int threads = JniUtils.getNumThreads();
             System.out.printf(Locale.ROOT, "DJL %s, %s %s on %s, %d intra-op thread(s)%n", Engine.getDjlVersion(),
                     engine.getEngineName(), engine.getVersion(), engine.defaultDevice(), threads);
-            double djlGemm = DpoStepBenchmark.gemmFlopsPerSecond(gemmSize, gemmRuns);
+            try (GemmProbe probe = new GemmProbe(gemmSize)) {
+                return measure(probe, threads);
+            }
+        }
+
+        private int measure(GemmProbe probe, int threads) throws IOException {
+            double djlGemm = probe.flopsPerSecond(gemmRuns);
             Optional<TorchDpoStep> torch = TorchDpoStep.find(python);
             if (torch.isEmpty()) {
                 System.out.println("no side-by-side PyTorch step: " + python + " cannot import torch"
@@ -122,8 +129,7 @@ final class BenchCommand implements Runnable {
                         config.warmups(), config.steps(), torch.isPresent() ? " each, DJL and PyTorch in turn" : "");
                 List<Double> gemms = new ArrayList<>();
                 if (torch.isEmpty()) {
-                    djl.add(DpoStepBenchmark.run(config,
-                            () -> gemms.add(DpoStepBenchmark.gemmFlopsPerSecond(gemmSize, 1))));
+                    djl.add(DpoStepBenchmark.run(config, () -> gemms.add(probe.flopsPerSecond(1))));
                     djlGemmsBetween.add(medianAfterWarmups(gemms, config));
                     bestBetweenSteps = Math.max(bestBetweenSteps, Collections.max(gemms));
                     continue;
@@ -132,7 +138,7 @@ final class BenchCommand implements Runnable {
                     List<double[]> torchSteps = new ArrayList<>();
                     List<Double> torchGemms = new ArrayList<>();
                     djl.add(DpoStepBenchmark.run(config, () -> {
-                        gemms.add(DpoStepBenchmark.gemmFlopsPerSecond(gemmSize, 1));
+                        gemms.add(probe.flopsPerSecond(1));
                         torchSteps.add(step(session));
                         torchGemms.add(gemm(session, gemmSize));
                     }));

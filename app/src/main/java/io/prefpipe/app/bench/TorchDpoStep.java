@@ -133,7 +133,10 @@ public final class TorchDpoStep {
             return new double[] {reply.get("wall_seconds").asDouble(), reply.get("cpu_seconds").asDouble()};
         }
 
-        /** torch's fp32 GEMM rate: the best of {@code runs} products of two n×n matrices, after one untimed. */
+        /**
+         * torch's fp32 GEMM rate: the best of {@code runs} products of two n×n matrices, which the session makes, with
+         * one untimed product, the first time it is asked for that n.
+         */
         public double gemmFlopsPerSecond(int n, int runs) throws IOException {
             return ask("gemm " + n + " " + runs).get("gemm_flops").asDouble();
         }

@@ -7,8 +7,9 @@ AdamW, on the same shapes and with the same number of intra-op threads.
 
 Usage: python3 torch_dpo_step.py '<json config>'. It builds the model, prints one JSON line (torch version, threads,
 parameter count), then answers each line on stdin with one JSON line: "step" takes one optimizer step and prints its
-wall and thread CPU seconds; "gemm <n> <runs>" prints the best fp32 FLOP/s of that many n x n products. The caller
-alternates these steps with its own, so both run under the same load of a shared machine.
+wall and thread CPU seconds; "gemm <n> <runs>" prints the best fp32 FLOP/s of that many products of two n x n
+matrices, made (with one untimed product) at the first "gemm" of that n. The caller alternates these steps with its
+own, so both run under the same load of a shared machine.
 """
 import json
 import math
@@ -92,6 +93,7 @@ def main():
     def reply(**fields):
         print(json.dumps(fields), flush=True)
 
+    matrices = {}
     reply(torch=torch.__version__, threads=torch.get_num_threads(),
           parameters=sum(p.numel() for p in policy.parameters()))
     for line in sys.stdin:
@@ -103,8 +105,11 @@ def main():
             reply(wall_seconds=time.perf_counter() - start, cpu_seconds=time.thread_time() - start_cpu)
         elif len(command) == 3 and command[0] == "gemm":
             n, runs = int(command[1]), int(command[2])
-            a, b = torch.randn(n, n), torch.randn(n, n)
-            a @ b
+            if n not in matrices:
+                # made once, with one untimed product, so that a GEMM between steps times the product alone
+                matrices[n] = torch.randn(n, n), torch.randn(n, n)
+                matrices[n][0] @ matrices[n][1]
+            a, b = matrices[n]
             best = math.inf
             for _ in range(runs):
                 start = time.perf_counter()

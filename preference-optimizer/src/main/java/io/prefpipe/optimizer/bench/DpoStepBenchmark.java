@@ -2,7 +2,6 @@ package io.prefpipe.optimizer.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.prefpipe.optimizer.loss.DpoLoss;
 import io.prefpipe.optimizer.model.GeluVariant;
@@ -211,28 +210,6 @@ public final class DpoStepBenchmark {
         double forward = t * 2.0 * p.layers() * (4 * c * c + 2 * c * m) + p.layers() * 2.0 * t * (t + 1) * c
                 + scored * 2 * c * p.vocabSize();
         return 3 * forward * 2 * config.pairs();
-    }
-
-    /**
-     * The fp32 GEMM rate of the engine on this machine: the best of {@code runs} products of two n×n matrices, after
-     * one untimed product.
-     */
-    public static double gemmFlopsPerSecond(int n, int runs) {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray a = manager.randomNormal(new Shape(n, n));
-            NDArray b = manager.randomNormal(new Shape(n, n));
-            a.matMul(b).close();
-            long best = Long.MAX_VALUE;
-            for (int i = 0; i < runs; i++) {
-                long start = System.nanoTime();
-                // reading one element forces completion on engines that compute lazily
-                try (NDArray product = a.matMul(b)) {
-                    product.getFloat(0, 0);
-                }
-                best = Math.min(best, System.nanoTime() - start);
-            }
-            return 2.0 * n * n * n / (best / 1e9);
-        }
     }
 
     /**
