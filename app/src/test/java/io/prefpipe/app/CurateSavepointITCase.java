@@ -11,8 +11,8 @@ import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
 import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
+import io.prefpipe.testing.JavaProcess;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,17 +120,7 @@ class CurateSavepointITCase {
 
     /** Starts {@code prefpipe} with {@code args} in a JVM of its own (this JVM's flags and classpath). */
     private static Process start(Path log, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-Xmx"))
-                .forEach(command::add);
-        command.add("-Xmx1g");
-        command.add("-cp");
-        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        command.add(Main.class.getName());
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return JavaProcess.of(Main.class).inheritJvmFlags().maxHeap("1g").args(args).outputTo(log).start();
     }
 
     private static String read(Path log) throws IOException {

@@ -3,13 +3,13 @@ package io.prefpipe.app.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prefpipe.testing.JavaProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,10 +84,7 @@ class LoopLockTest {
 
     /** {@link LoopLockHolder} on {@code dir}, in a JVM of its own. */
     private static Process holder(Path dir) throws IOException {
-        return new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("surefire.test.class.path",
-                        System.getProperty("java.class.path")), LoopLockHolder.class.getName(), dir.toString()))
-                .redirectErrorStream(true).start();
+        return JavaProcess.of(LoopLockHolder.class).maxHeap("64m").args(dir.toString()).start();
     }
 
     /** What {@link LoopLockHolder} says when it tries to take the lock of {@code dir}; it lets go of it at once. */

@@ -9,7 +9,7 @@ import io.prefpipe.ingestion.synthetic.SyntheticFeedbackConfig;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
 import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.snapshot.SnapshotManifest;
-import java.lang.management.ManagementFactory;
+import io.prefpipe.testing.JavaProcess;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -126,18 +126,9 @@ class JobJarSubmissionIT {
         }
         // the session cluster's main class and the test file system (as a plugin would be); no prefpipe main class
         classpath.add(TARGET.resolve("test-classes").toString());
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // this JVM's flags (add-opens, Avro's serializable packages, the temp folder), as a cluster's env.java.opts
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-Xmx"))
-                .forEach(command::add);
-        command.add("-Xmx1g");
-        command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, classpath));
-        command.add(FlinkSessionClusterMain.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return JavaProcess.of(FlinkSessionClusterMain.class).classpath(classpath).inheritJvmFlags().maxHeap("1g")
+                .args(args).outputTo(log).start();
     }
 
     private static String output(Path log) throws Exception {

@@ -2,11 +2,8 @@ package io.prefpipe.optimizer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import io.prefpipe.testing.JavaProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,16 +34,8 @@ class CrossProcessDeterminismTest {
 
     /** {@link TrainingRunMain} in a JVM of its own; its digest lines. */
     private static List<String> run(int paddingBytes, Map<String, String> environment) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-javaagent")).forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")), TrainingRunMain.class.getName(),
-                Integer.toString(paddingBytes)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
+        Process process = JavaProcess.of(TrainingRunMain.class).inheritJvmFlags().maxHeap("3g")
+                .args(Integer.toString(paddingBytes)).environment(environment).start();
         String output;
         try {
             output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
