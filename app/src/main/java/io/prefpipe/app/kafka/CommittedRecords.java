@@ -34,15 +34,29 @@ public final class CommittedRecords {
 
     /**
      * The records of {@code topic} from the given offset of each partition on (a partition without one from its
-     * beginning), partition by partition in offset order: for a check that only concerns records written after
-     * {@link #endOffsets} were taken, whatever any clock says.
+     * beginning, which is offset 0 only until retention deletes the first records), partition by partition in offset
+     * order: for a check that only concerns records written after {@link #endOffsets} were taken, whatever any clock
+     * says.
      *
      * @throws IllegalStateException if the end is not reached within {@code timeout}
      */
     public static List<ConsumerRecord<byte[], byte[]>> readFrom(String bootstrap, String topic,
             Map<Integer, Long> from, Duration timeout) {
-        return read(bootstrap, topic, (consumer, end) -> end.keySet()
-                .forEach(p -> consumer.seek(p, from.getOrDefault(p.partition(), 0L))), timeout);
+        return read(bootstrap, topic, (consumer, end) -> {
+            List<TopicPartition> fromBeginning = new ArrayList<>();
+            for (TopicPartition p : end.keySet()) {
+                Long offset = from.get(p.partition());
+                if (offset == null) {
+                    fromBeginning.add(p);
+                } else {
+                    consumer.seek(p, offset);
+                }
+            }
+            if (!fromBeginning.isEmpty()) {
+                // an empty collection would mean every assigned partition
+                consumer.seekToBeginning(fromBeginning);
+            }
+        }, timeout);
     }
 
     /**

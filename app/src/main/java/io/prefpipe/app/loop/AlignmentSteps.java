@@ -1,11 +1,8 @@
 package io.prefpipe.app.loop;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefpipe.app.candidates.AnnotationRequests;
 import io.prefpipe.app.candidates.CandidateGenerator;
 import io.prefpipe.app.eval.KlEstimate;
-import io.prefpipe.app.kafka.CommittedRecords;
 import io.prefpipe.app.train.PolicyDirs;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.labeling.sampling.RejectionSamplerConfig;
@@ -16,7 +13,6 @@ import io.prefpipe.optimizer.data.PreferenceExample;
 import io.prefpipe.optimizer.data.PreferenceSnapshot;
 import io.prefpipe.optimizer.data.RankedExample;
 import io.prefpipe.optimizer.data.SnapshotReader;
-import io.prefpipe.optimizer.internal.AtomicFiles;
 import io.prefpipe.optimizer.loss.DpoLoss;
 import io.prefpipe.optimizer.loss.LipoLambdaLoss;
 import io.prefpipe.optimizer.loss.NashMdLoss;
@@ -41,10 +37,8 @@ import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -54,7 +48,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -69,12 +62,6 @@ import java.util.TreeSet;
  * seed plus the iteration. Every step prints what it does to the console.
  */
 public final class AlignmentSteps implements LoopSteps {
-    /**
-     * The candidates topic's end offsets when an iteration's candidates were first to be published, in its folder:
-     * where a retry looks for them.
-     */
-    static final String CANDIDATES_FROM_FILE = "candidates-from-offsets.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The training metrics (of the last step) evaluation reports, and the names it gives them. */
     private static final List<Map.Entry<String, String>> TRAINING_METRICS = List.of(
             Map.entry("rewards/accuracy", "train_reward_accuracy"),
@@ -374,7 +361,7 @@ public final class AlignmentSteps implements LoopSteps {
         CandidateGenerator generator = new CandidateGenerator(c.samplesPerPrompt(),
                 new RejectionSamplerConfig(c.accept(), c.rsoBeta()), c.pairing(),
                 SamplingOptions.builder().setMaxNewTokens(c.maxNewTokens()).setTemperature(c.temperature()).build());
-        long published = candidates.publishOnce(id, candidatesFrom(iteration), () -> {
+        long published = candidates.publishOnce(id, CandidateOffsets.of(config.dir(), iteration), () -> {
             console.printf(Locale.ROOT, "  sampling %d responses for each of %d prompts, scoring them, keeping %d per"
                     + " prompt by rejection sampling (beta %.2f), %s pairs%n", c.samplesPerPrompt(), prompts.size(),
                     c.accept(), c.rsoBeta(), c.pairing().code());
@@ -387,23 +374,6 @@ public final class AlignmentSteps implements LoopSteps {
         });
         console.printf("  %d comparisons of %s on %s for annotation%n", published, id, config.kafka().candidates());
         return published;
-    }
-
-    /**
-     * Where the duplicate check of an iteration's candidates reads the topic from: its end offsets when the iteration
-     * first came to publish them, kept in the iteration's folder before anything is published. A retry after a crash
-     * reads from the same offsets, not the topic's whole history (thousands of requests an iteration), and trusts no
-     * clock.
-     */
-    private Map<Integer, Long> candidatesFrom(int iteration) throws IOException {
-        Path file = AlignmentLoop.iterationFolder(config.dir(), iteration).resolve(CANDIDATES_FROM_FILE);
-        if (Files.exists(file)) {
-            return JSON.readValue(file.toFile(), new TypeReference<TreeMap<Integer, Long>>() {});
-        }
-        Map<Integer, Long> end = CommittedRecords.endOffsets(config.kafka().bootstrap(), config.kafka().candidates(),
-                Duration.ofMinutes(1));
-        AtomicFiles.writeFile(file, out -> JSON.writeValue(out, end));
-        return end;
     }
 
     /** Up to {@code candidates.prompts} distinct prompts of the snapshot, drawn by the iteration's seed. */

@@ -9,10 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,9 +33,7 @@ class CommittedRecordsITCase {
     void read_readsEveryRecordOfEveryPartition() throws Exception {
         String topic = "committed-records-all";
         Topics.ensure(KAFKA.bootstrapServers(), List.of(topic), 3, (short) 1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             send(producer, topic, 0, T.minusSeconds(60), "p0-old");
             send(producer, topic, 0, T, "p0-at");
             send(producer, topic, 0, T.plusSeconds(60), "p0-new");
@@ -48,9 +50,7 @@ class CommittedRecordsITCase {
     void readFrom_endOffsetsTakenEarlier_readsOnlyWhatCameAfterThem_whateverItsTimestamp() throws Exception {
         String topic = "committed-records-from";
         Topics.ensure(KAFKA.bootstrapServers(), List.of(topic), 2, (short) 1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             send(producer, topic, 0, T, "p0-before");
             send(producer, topic, 1, T, "p1-before");
             send(producer, topic, 1, T, "p1-before-2");
@@ -68,6 +68,33 @@ class CommittedRecordsITCase {
                     .as("a partition without an offset from its beginning")
                     .containsExactlyInAnyOrder("p0-before", "p0-after", "p1-after");
         }
+    }
+
+    @Test
+    void readFrom_aPartitionWithoutAnOffsetIsReadFromItsFirstRecordLeft() throws Exception {
+        String topic = "committed-records-retention";
+        Topics.ensure(KAFKA.bootstrapServers(), List.of(topic), 2, (short) 1);
+        try (KafkaProducer<byte[], byte[]> producer = producer();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KAFKA.bootstrapServers()))) {
+            send(producer, topic, 0, T, "p0-deleted");
+            send(producer, topic, 0, T, "p0-kept");
+            send(producer, topic, 1, T, "p1-deleted");
+            send(producer, topic, 1, T, "p1-kept");
+            producer.flush();
+            // as retention does: partition 0 now starts at offset 1
+            admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(1))).all().get();
+
+            assertThat(values(CommittedRecords.readFrom(KAFKA.bootstrapServers(), topic, Map.of(1, 1L), TIMEOUT)))
+                    .containsExactlyInAnyOrder("p0-kept", "p1-kept");
+            assertThat(values(CommittedRecords.readFrom(KAFKA.bootstrapServers(), topic, Map.of(), TIMEOUT)))
+                    .containsExactlyInAnyOrder("p0-kept", "p1-deleted", "p1-kept");
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, Instant time,

@@ -275,8 +275,7 @@ class AlignmentLoopITCase {
             assertThat(requests.stream().filter(q -> q.getCheckpointId().equals(r.checkpointId())).count())
                     .as("requests of %s", r.checkpointId()).isEqualTo(r.candidates()).isPositive();
             // where the retry after the crash looked for iteration 1's requests, kept before they were published
-            assertThat(AlignmentLoop.iterationFolder(config.dir(), r.iteration())
-                    .resolve(AlignmentSteps.CANDIDATES_FROM_FILE)).isRegularFile();
+            assertThat(CandidateOffsets.file(config.dir(), r.iteration())).isRegularFile();
         }
     }
 
