@@ -128,28 +128,28 @@ final class BenchCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "running %s: %d warm-up + %d timed steps%s ...%n", config.name(),
                         config.warmups(), config.steps(), torch.isPresent() ? " each, DJL and PyTorch in turn" : "");
                 List<Double> gemms = new ArrayList<>();
-                if (torch.isEmpty()) {
-                    djl.add(DpoStepBenchmark.run(config, () -> gemms.add(probe.flopsPerSecond(1))));
-                    djlGemmsBetween.add(medianAfterWarmups(gemms, config));
-                    bestBetweenSteps = Math.max(bestBetweenSteps, Collections.max(gemms));
-                    continue;
-                }
-                try (TorchDpoStep.Session session = torch.get().start(config, threads)) {
-                    List<double[]> torchSteps = new ArrayList<>();
-                    List<Double> torchGemms = new ArrayList<>();
+                List<double[]> torchSteps = new ArrayList<>();
+                List<Double> torchGemms = new ArrayList<>();
+                // no session without torch: the DJL steps alone, each followed by its GEMM
+                try (TorchDpoStep.Session session = torch.isPresent() ? torch.get().start(config, threads) : null) {
                     djl.add(DpoStepBenchmark.run(config, () -> {
                         gemms.add(probe.flopsPerSecond(1));
-                        torchSteps.add(step(session));
-                        torchGemms.add(gemm(session, gemmSize));
+                        if (session != null) {
+                            torchSteps.add(step(session));
+                            torchGemms.add(gemm(session, gemmSize));
+                        }
                     }));
                     djlGemmsBetween.add(medianAfterWarmups(gemms, config));
-                    bestBetweenSteps = Math.max(bestBetweenSteps,
-                            Math.max(Collections.max(gemms), Collections.max(torchGemms)));
-                    List<double[]> timed = torchSteps.subList(config.warmups(), torchSteps.size());
-                    baselines.add(new Baseline(session.version(), session.threads(), session.parameters(),
-                            new DpoStepBenchmark.StepTimes(timed.stream().mapToDouble(t -> t[0]).toArray(),
-                                    timed.stream().mapToDouble(t -> t[1]).toArray()),
-                            session.gemmFlopsPerSecond(gemmSize, gemmRuns), medianAfterWarmups(torchGemms, config)));
+                    bestBetweenSteps = Math.max(bestBetweenSteps, Collections.max(gemms));
+                    if (session != null) {
+                        bestBetweenSteps = Math.max(bestBetweenSteps, Collections.max(torchGemms));
+                        List<double[]> timed = torchSteps.subList(config.warmups(), torchSteps.size());
+                        baselines.add(new Baseline(session.version(), session.threads(), session.parameters(),
+                                new DpoStepBenchmark.StepTimes(timed.stream().mapToDouble(t -> t[0]).toArray(),
+                                        timed.stream().mapToDouble(t -> t[1]).toArray()),
+                                session.gemmFlopsPerSecond(gemmSize, gemmRuns),
+                                medianAfterWarmups(torchGemms, config)));
+                    }
                 }
             }
 

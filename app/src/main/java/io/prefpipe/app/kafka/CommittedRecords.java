@@ -29,7 +29,7 @@ public final class CommittedRecords {
      * @throws IllegalStateException if the end is not reached within {@code timeout}
      */
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Duration timeout) {
-        return read(bootstrap, topic, (consumer, end) -> consumer.seekToBeginning(end.keySet()), timeout);
+        return readFrom(bootstrap, topic, Map.of(), timeout);
     }
 
     /**

@@ -40,7 +40,6 @@ final class CandidateOffsets {
         }
         Path before = iteration > 1 ? file(loopDir, iteration - 1) : null;
         Map<Integer, Long> from = before != null && Files.exists(before) ? read(before) : new TreeMap<>();
-        Files.createDirectories(file.getParent());
         AtomicFiles.writeFile(file, out -> JSON.writeValue(out, from));
         return from;
     }

@@ -42,8 +42,9 @@ class TorchDpoStepTest {
                     assertThat(step[1]).isNotNegative();
                 }
                 assertThat(session.gemmFlopsPerSecond(32, 1)).isPositive();
-                assertThat(session.gemmFlopsPerSecond(32, 3)).as("the second gemm of one size reuses its matrices")
+                assertThat(session.gemmFlopsPerSecond(32, 3)).as("again, on the matrices made the first time")
                         .isPositive();
+                assertThat(session.gemmFlopsPerSecond(16, 1)).as("another size, other matrices").isPositive();
             }
         }
     }
