@@ -12,6 +12,7 @@ import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -65,6 +66,25 @@ final class FlinkClusterExtension implements BeforeAllCallback, AfterAllCallback
     String stopWithSavepoint(String jobId, URI dir) throws Exception {
         return cluster.stopWithSavepoint(JobID.fromHexString(jobId), dir.toString(), false,
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+    }
+
+    /**
+     * Terminates task manager {@code index}, as when its machine is lost, with whatever tasks it runs, and starts a
+     * new one in its place, so that the cluster has its slots again.
+     */
+    void replaceTaskManager(int index) throws Exception {
+        cluster.terminateTaskManager(index).get(1, TimeUnit.MINUTES);
+        cluster.startTaskManager();
+    }
+
+    /** How many times the task of job {@code jobId} that ran most often was started: 1 unless tasks failed over. */
+    int mostTaskAttempts(String jobId) throws Exception {
+        int most = 0;
+        for (AccessExecutionVertex v : cluster.getArchivedExecutionGraph(JobID.fromHexString(jobId))
+                .get(1, TimeUnit.MINUTES).getAllExecutionVertices()) {
+            most = Math.max(most, v.getCurrentExecutionAttempt().getAttemptNumber() + 1);
+        }
+        return most;
     }
 
     /**
