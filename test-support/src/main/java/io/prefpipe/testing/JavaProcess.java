@@ -23,7 +23,12 @@ public final class JavaProcess {
 
     /** A builder for a JVM that runs {@code mainClass}. */
     public static Builder of(Class<?> mainClass) {
-        return new Builder(mainClass.getName());
+        return of(mainClass.getName());
+    }
+
+    /** A builder for a JVM that runs the main class named {@code mainClass}, e.g. one only the child's classpath has. */
+    public static Builder of(String mainClass) {
+        return new Builder(Objects.requireNonNull(mainClass, "mainClass"));
     }
 
     /** This JVM's classpath: surefire's test classpath when surefire runs it, else {@code java.class.path}. */
@@ -38,6 +43,7 @@ public final class JavaProcess {
         private boolean inheritFlags;
         private String maxHeap;
         private final List<String> arguments = new ArrayList<>();
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Path output;
 
@@ -60,6 +66,12 @@ public final class JavaProcess {
         /** The child's {@code -Xmx}, e.g. {@code "1g"}. */
         public Builder maxHeap(String size) {
             this.maxHeap = Objects.requireNonNull(size, "size");
+            return this;
+        }
+
+        /** A system property of the child ({@code -Dkey=value}). */
+        public Builder systemProperty(String key, String value) {
+            systemProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -101,6 +113,7 @@ public final class JavaProcess {
             if (maxHeap != null) {
                 command.add("-Xmx" + maxHeap);
             }
+            systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-cp");
             command.add(classpath);
             command.add(mainClass);

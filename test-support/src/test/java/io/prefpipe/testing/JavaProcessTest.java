@@ -28,6 +28,16 @@ class JavaProcessTest {
     }
 
     @Test
+    void runsAMainClassGivenByName_withSystemProperties() throws Exception {
+        Process process = JavaProcess.of(EchoMain.class.getName()).systemProperty("prefpipe.test.flag", "on")
+                .args("n").start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(output).contains("args n", "flag on");
+    }
+
+    @Test
     void writesStdoutAndStderrToTheLog(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("child.log");
         Process process = JavaProcess.of(EchoMain.class).args("x").outputTo(log).start();

@@ -38,7 +38,8 @@ public final class FlinkFiles {
     /**
      * Writes {@code file} so that readers see either no file (or the previous one) or the whole new one: the content
      * goes to a hidden file beside it, which is then renamed. File systems whose rename does not replace (HDFS) get
-     * the old file deleted first; on object stores a rename is a copy, which still appears whole.
+     * the old file deleted first, whether their rename says so by returning false (HDFS) or by throwing (S3A); on
+     * object stores a rename is a copy, which still appears whole.
      */
     public static void writeAtomically(Path file, Content content) throws IOException {
         FileSystem fs = file.getFileSystem();
@@ -47,7 +48,7 @@ public final class FlinkFiles {
             try (FSDataOutputStream out = fs.create(tmp, WriteMode.NO_OVERWRITE)) {
                 content.writeTo(out);
             }
-            if (!fs.rename(tmp, file)) {
+            if (!renameUnlessExists(fs, tmp, file)) {
                 fs.delete(file, false);
                 if (!fs.rename(tmp, file)) {
                     throw new IOException("cannot rename " + tmp + " to " + file);
@@ -55,6 +56,22 @@ public final class FlinkFiles {
             }
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Renames {@code src} to {@code dst}; false if it did not because {@code dst} exists. A plugin's exception for that
+     * (S3A's {@code FileAlreadyExistsException}) is a class of the plugin's own class loader, so it is told by the
+     * destination's existence, not by its type.
+     */
+    private static boolean renameUnlessExists(FileSystem fs, Path src, Path dst) throws IOException {
+        try {
+            return fs.rename(src, dst);
+        } catch (IOException e) {
+            if (fs.exists(dst)) {
+                return false;
+            }
+            throw e;
         }
     }
 

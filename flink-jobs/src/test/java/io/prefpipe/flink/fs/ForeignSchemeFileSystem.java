@@ -21,7 +21,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * its files in a local folder, but not where the URI's path points: {@code prefpipe-test:///a/b} is
  * {@code <java.io.tmpdir>/prefpipe-test-fs/a/b}. Code that treats a snapshot location as a local path (java.nio, or
  * the URI's path taken as a file name) finds nothing there or fails, so a run that works on this scheme goes through
- * Flink's {@link FileSystem} alone.
+ * Flink's {@link FileSystem} alone. Its rename refuses to replace a file with an exception, as S3A's does (HDFS's
+ * returns false instead; the local one replaces).
  */
 public final class ForeignSchemeFileSystem extends FileSystem {
     public static final String SCHEME = "prefpipe-test";
@@ -152,6 +153,9 @@ public final class ForeignSchemeFileSystem extends FileSystem {
 
     @Override
     public boolean rename(Path src, Path dst) throws IOException {
+        if (local.exists(toLocal(dst))) {
+            throw new IOException("cannot rename " + src + " to " + dst + ": destination exists");
+        }
         return local.rename(toLocal(src), toLocal(dst));
     }
 
