@@ -44,6 +44,11 @@ public final class AnnotationRequests {
         this.transactionalId = Objects.requireNonNull(transactionalId, "transactionalId");
     }
 
+    /** The topic's end offsets as a {@code read_committed} reader sees them now, by partition. */
+    public Map<Integer, Long> endOffsets() {
+        return CommittedRecords.endOffsets(bootstrap, topic, TIMEOUT);
+    }
+
     /**
      * Publishes the requests {@code generate} makes for checkpoint {@code checkpointId}, unless requests of that
      * checkpoint are on the topic already; {@code generate} is called only when they are not.

@@ -361,7 +361,7 @@ public final class AlignmentSteps implements LoopSteps {
         CandidateGenerator generator = new CandidateGenerator(c.samplesPerPrompt(),
                 new RejectionSamplerConfig(c.accept(), c.rsoBeta()), c.pairing(),
                 SamplingOptions.builder().setMaxNewTokens(c.maxNewTokens()).setTemperature(c.temperature()).build());
-        long published = candidates.publishOnce(id, CandidateOffsets.of(config.dir(), iteration), () -> {
+        long published = candidates.publishOnce(id, CandidateOffsets.of(config.dir(), iteration, candidates::endOffsets), () -> {
             console.printf(Locale.ROOT, "  sampling %d responses for each of %d prompts, scoring them, keeping %d per"
                     + " prompt by rejection sampling (beta %.2f), %s pairs%n", c.samplesPerPrompt(), prompts.size(),
                     c.accept(), c.rsoBeta(), c.pairing().code());

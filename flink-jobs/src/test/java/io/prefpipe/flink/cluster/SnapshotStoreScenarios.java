@@ -2,7 +2,6 @@ package io.prefpipe.flink.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.prefpipe.flink.curate.CurationReport;
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.parquet.TestPairs;
@@ -23,10 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -55,68 +51,31 @@ abstract class SnapshotStoreScenarios {
     abstract URI location(String path);
 
     /**
-     * A bounded run that loses a task manager once its first pairs are committed: the job restarts from its latest
-     * checkpoint on the file system on the task manager that replaces it, and still counts every event once and
-     * commits every pair once.
+     * An unbounded job at parallelism 4 (every slot of both task managers) loses a task manager once a checkpoint has
+     * committed its first events, before the second half of the stream is sent: it restarts from its latest checkpoint
+     * on the store on the task manager that replaces it, and the snapshot cut once every event is in counts every
+     * event once and holds every pair once.
      */
     @Test
-    void boundedRun_taskManagerLostMidStream_recoversFromItsCheckpoint_andCommitsEveryPairOnce() throws Exception {
+    void unboundedJob_taskManagerLostMidStream_recoversFromItsCheckpoint_cutHoldsEveryPairOnce() throws Exception {
         String suffix = UUID.randomUUID().toString();
+        URI live = location("/prefpipe/" + suffix + "/live");
+        Path dir = new Path(live);
         SyntheticStream stream = SyntheticStream.produce(KAFKA.bootstrapServers(), suffix, 4,
-                SyntheticFeedbackConfig.builder(41).setComparisons(8_000).setJudgements(32_000).setAnnotators(20)
-                        .setRedeliveryRate(0.02).setMalformedRate(0.01).build());
-        URI snapshot = location("/prefpipe/" + suffix + "/snapshot");
-        List<String> args = new ArrayList<>(stream.jobArguments(KAFKA.bootstrapServers(), suffix));
-        args.addAll(List.of(
-                "--snapshot-dir", snapshot.toString(),
-                "--checkpoint-dir", location("/prefpipe/" + suffix + "/checkpoints").toString(),
-                "--parallelism", "4",
-                "--bounded",
-                "--checkpoint-interval", "200 ms",
-                "--restart-delay", "200 ms",
-                "--progress-interval", "1 s"));
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+                SyntheticFeedbackConfig.builder(41).setComparisons(2_000).setJudgements(8_000).setAnnotators(20)
+                        .setRedeliveryRate(0.02).setMalformedRate(0.01).build(), () -> {
+                    Configuration detached = new Configuration();
+                    detached.set(DeploymentOptions.ATTACHED, false);
+                    runMain(detached, unboundedArguments(suffix, live, 4));
+                    awaitCommittedEvents(dir, 1);
+                    FLINK.replaceTaskManager(0);
+                });
+        awaitCommittedEvents(dir, stream.events());
+        String job = jobId(dir);
+        FLINK.stopWithSavepoint(job, location("/prefpipe/" + suffix + "/savepoints"));
 
-        CompletableFuture<CurationReport> finished = CompletableFuture.supplyAsync(() -> {
-            try {
-                return FLINK.asContext(() -> CurationJobMain.run(Instant.now(),
-                        new PrintStream(printed, true, StandardCharsets.UTF_8), args.toArray(String[]::new)))
-                        .orElseThrow();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Path dir = new Path(snapshot);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (SnapshotFiles.committedIn(dir).isEmpty()) {
-            assertThat(finished).as("the job runs until its first pairs are committed").isNotDone();
-            assertThat(System.nanoTime()).as("waiting for the first committed Parquet file").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        assertThat(finished).as("the job still runs when its task manager is lost").isNotDone();
-        FLINK.replaceTaskManager(0);
-        CurationReport report = finished.get(3, TimeUnit.MINUTES);
-
-        assertThat(FLINK.mostTaskAttempts(report.jobId())).as("tasks started again after the loss").isGreaterThan(1);
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[reconciled]");
-        SnapshotManifest.Counts counts = report.counts();
-        assertThat(counts.reconciles()).as("events in = curated + filtered + dead-lettered: %s", counts).isTrue();
-        assertThat(report.eventsInByTopic()).isEqualTo(Map.of(stream.avroTopic(), stream.avroEvents(),
-                stream.jsonTopic(), stream.jsonEvents()));
-        assertThat(counts.filtered()).containsEntry("duplicate", stream.redeliveries());
-        assertThat(counts.deadLetteredTotal()).isEqualTo(stream.malformed());
-
-        SnapshotManifest manifest = FlinkFiles.read(new Path(dir, SnapshotManifest.FILE_NAME),
-                SnapshotManifest::fromJson);
-        assertThat(manifest.files()).as("the manifest lists exactly the committed files, sizes and checksums as read")
-                .isEqualTo(SnapshotFiles.committed(dir)).hasSizeGreaterThan(1);
-        List<PreferencePair> pairs = read(dir, manifest.files());
-        assertThat(pairs).as("every pair committed once").hasSize((int) counts.pairs())
-                .extracting(PreferencePair::getPairId).doesNotHaveDuplicates();
-        assertThat(pairs).as("one pair per comparison").extracting(PreferencePair::getComparisonId)
-                .doesNotHaveDuplicates();
-        assertThat(pairsTopic(suffix)).as("the pairs topic, read committed, holds what the snapshot holds")
-                .containsExactlyInAnyOrderElementsOf(pairs);
+        assertThat(FLINK.mostTaskAttempts(job)).as("tasks started again after the loss").isGreaterThan(1);
+        assertCutHoldsEveryEventAndPairOnce(dir, stream, suffix);
     }
 
     /**
@@ -158,6 +117,16 @@ abstract class SnapshotStoreScenarios {
         awaitCommittedEvents(dir, stream.events());
         FLINK.stopWithSavepoint(jobId(dir), savepoints);
 
+        assertCutHoldsEveryEventAndPairOnce(dir, stream, suffix);
+    }
+
+    /**
+     * Cuts a snapshot of everything the jobs writing into {@code dir} committed, and checks it: every event of
+     * {@code stream} counted once with its fate, every pair once in the cut's files (copies, as read back) and on the
+     * pairs topic, read committed.
+     */
+    private static void assertCutHoldsEveryEventAndPairOnce(Path dir, SyntheticStream stream, String suffix)
+            throws Exception {
         SnapshotManifest cut = new SnapshotCutter(Clock.systemUTC(), Duration.ofMinutes(1)).cut(dir, "all")
                 .orElseThrow();
         SnapshotManifest.Counts counts = cut.counts();
@@ -171,6 +140,8 @@ abstract class SnapshotStoreScenarios {
         List<PreferencePair> pairs = read(cutDir, cut.files());
         assertThat(pairs).as("every pair committed once").hasSize((int) counts.pairs()).isNotEmpty()
                 .extracting(PreferencePair::getPairId).doesNotHaveDuplicates();
+        assertThat(pairs).as("one pair per comparison").extracting(PreferencePair::getComparisonId)
+                .doesNotHaveDuplicates();
         assertThat(pairsTopic(suffix)).as("the pairs topic, read committed").containsExactlyInAnyOrderElementsOf(pairs);
     }
 
