@@ -291,9 +291,12 @@ public final class LiveCuration implements AutoCloseable {
 
     /**
      * Waits until the job has decided what it has read: {@link #awaitRead} and, when {@code aggregator} decides with the
-     * annotator model, a checkpoint completed a second after the first one that carries a model. Comparisons complete
-     * before the job's first model wait for it (up to a refit interval), so a cut taken when the input is merely read
-     * can hold a handful of pairs.
+     * annotator model, two checkpoints completed a second or more after the first one that carries a model whose counts
+     * are the same, so that curation is at rest (or, while new input keeps arriving, two such checkpoints). Comparisons
+     * complete before the job's first model wait for it (up to a refit interval), so a cut taken when the input is
+     * merely read can hold a handful of pairs; and on a busy machine the timers that release them may fire later than
+     * the first checkpoint after that second, which a single checkpoint would take for done (seen: 19 pairs decided of
+     * over 100).
      *
      * @throws IOException if that does not happen within {@code timeout}
      */
@@ -306,18 +309,24 @@ public final class LiveCuration implements AutoCloseable {
         }
         Path ledger = jobDir.resolve(CheckpointLedger.FOLDER);
         Long modelSeenAt = null;
-        long checkpointThen = Long.MAX_VALUE;
+        CheckpointLedger.Checkpoint before = null;
         while (true) {
             Optional<CheckpointLedger.Checkpoint> latest = CheckpointLedger.latest(ledger);
             long now = System.nanoTime();
             if (modelSeenAt == null && latest.isPresent()
                     && latest.get().properties().containsKey(LabelNoise.MODEL_VERSION)) {
                 modelSeenAt = now;
-            } else if (modelSeenAt != null && checkpointThen == Long.MAX_VALUE
-                    && now - modelSeenAt >= MODEL_RELEASE.toNanos()) {
-                checkpointThen = latest.orElseThrow().checkpointId();
-            } else if (latest.isPresent() && latest.get().checkpointId() > checkpointThen) {
-                return;
+            } else if (modelSeenAt != null && now - modelSeenAt >= MODEL_RELEASE.toNanos()) {
+                CheckpointLedger.Checkpoint checkpoint = latest.orElseThrow();
+                if (before == null || checkpoint.checkpointId() > before.checkpointId()) {
+                    // At rest: nothing new read, so the counts change only while decisions are still being made.
+                    // New input may keep arriving, and then rest never comes: one checkpoint more is all it waits.
+                    if (before != null && (checkpoint.counts().equals(before.counts())
+                            || !checkpoint.nextOffsets().equals(before.nextOffsets()))) {
+                        return;
+                    }
+                    before = checkpoint;
+                }
             }
             if (now > deadline) {
                 throw new IOException("the curation job has not decided with an annotator model within "
