@@ -19,7 +19,6 @@ final class HdfsExtension implements BeforeAllCallback, AfterAllCallback {
     private static final String MINI_CLUSTER_CLASS = "org/apache/hadoop/hdfs/MiniDFSCluster.class";
 
     private MiniDFSCluster cluster;
-    private Path storage;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -27,7 +26,7 @@ final class HdfsExtension implements BeforeAllCallback, AfterAllCallback {
         Assumptions.assumeTrue(getClass().getClassLoader().getResource(MINI_CLUSTER_CLASS) != null,
                 "Hadoop's MiniDFSCluster is not on this classpath; the HDFS tests run in flink-jobs' surefire "
                         + "execution hdfs-test");
-        storage = Files.createTempDirectory("prefpipe-hdfs-");
+        Path storage = Files.createTempDirectory("prefpipe-hdfs-");
         Configuration conf = new Configuration();
         // one datanode: a block cannot have more replicas than that
         conf.setInt("dfs.replication", 1);
