@@ -29,7 +29,7 @@ class TorchDpoStepTest {
         for (GeluVariant gelu : GeluVariant.values()) {
             PolicyConfig policy = PolicyConfig.builder().setVocabSize(300).setContextLength(16).setLayers(2)
                     .setHeads(2).setWidth(16).setGelu(gelu).build();
-            DpoStepBenchmark.Config config = new DpoStepBenchmark.Config("small", policy, 2, 12, 4, 0, 1, 3);
+            DpoStepBenchmark.Config config = new DpoStepBenchmark.Config("small", policy, 2, 12, 4, 0, 1, 3, true);
             try (TorchDpoStep.Session session = torch.get().start(config, 1);
                     PolicyModel djl = PolicyModel.create(policy, 3)) {
                 assertThat(session.parameters()).as("the same parameters, so the same model, with %s GELU", gelu)

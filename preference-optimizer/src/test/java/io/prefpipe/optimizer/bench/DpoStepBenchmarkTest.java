@@ -19,17 +19,17 @@ class DpoStepBenchmarkTest {
     void matmulFlopsFollowTheShapes() {
         // T = 4 inputs, S = 3 scored: projections 4·2·1·(4·16 + 2·4·16) = 1,536; causal attention 1·2·4·5·4 = 160;
         // head 3·2·4·10 = 240; forward 1,936 per sequence; training 3× that, over 2 sequences of one pair
-        DpoStepBenchmark.Config config = new DpoStepBenchmark.Config("tiny", TINY, 1, 5, 2, 0, 1, 1);
+        DpoStepBenchmark.Config config = new DpoStepBenchmark.Config("tiny", TINY, 1, 5, 2, 0, 1, 1, true);
 
         assertThat(DpoStepBenchmark.matmulFlopsPerStep(config)).isEqualTo(3.0 * 1_936 * 2);
-        assertThat(DpoStepBenchmark.matmulFlopsPerStep(new DpoStepBenchmark.Config("tiny", TINY, 4, 5, 2, 0, 1, 1)))
+        assertThat(DpoStepBenchmark.matmulFlopsPerStep(new DpoStepBenchmark.Config("tiny", TINY, 4, 5, 2, 0, 1, 1, true)))
                 .as("linear in the pairs").isEqualTo(4 * 3.0 * 1_936 * 2);
     }
 
     @Test
     void timesEveryTimedStepAndRunsTheHookAfterEachStep() {
         AtomicInteger hooks = new AtomicInteger();
-        DpoStepBenchmark.Config config = new DpoStepBenchmark.Config("tiny", RUNNABLE, 2, 6, 3, 2, 3, 7);
+        DpoStepBenchmark.Config config = new DpoStepBenchmark.Config("tiny", RUNNABLE, 2, 6, 3, 2, 3, 7, true);
 
         DpoStepBenchmark.Result result = DpoStepBenchmark.run(config, hooks::incrementAndGet);
 
@@ -49,11 +49,11 @@ class DpoStepBenchmarkTest {
 
     @Test
     void refusesShapesItCannotTimeHonestly() {
-        assertThatThrownBy(() -> new DpoStepBenchmark.Config("x", TINY, 1, 5, 2, 0, 2, 1))
+        assertThatThrownBy(() -> new DpoStepBenchmark.Config("x", TINY, 1, 5, 2, 0, 2, 1, true))
                 .hasMessageContaining("steps must be odd");
-        assertThatThrownBy(() -> new DpoStepBenchmark.Config("x", TINY, 1, 9, 2, 0, 1, 1))
+        assertThatThrownBy(() -> new DpoStepBenchmark.Config("x", TINY, 1, 9, 2, 0, 1, 1, true))
                 .hasMessageContaining("contextLength 8");
-        assertThatThrownBy(() -> new DpoStepBenchmark.Config("x", TINY, 1, 5, 5, 0, 1, 1))
+        assertThatThrownBy(() -> new DpoStepBenchmark.Config("x", TINY, 1, 5, 5, 0, 1, 1, true))
                 .hasMessageContaining("promptTokens");
         assertThatThrownBy(() -> new DpoStepBenchmark.StepTimes(new double[] {1, 2}, new double[] {1, 2}))
                 .hasMessageContaining("odd");
@@ -67,6 +67,8 @@ class DpoStepBenchmarkTest {
         assertThat(configs.get(0).steps()).isEqualTo(41);
         assertThat(configs.get(1).steps()).isEqualTo(11);
         assertThat(configs.get(1).warmups()).isEqualTo(4);
+        assertThat(configs).extracting(DpoStepBenchmark.Config::peakTarget).as("only GPT-2's held to the peak")
+                .containsExactly(false, true);
         assertThat(DpoStepBenchmark.standardConfigs(0, 1).get(1).steps()).as("at least 3").isEqualTo(3);
         try (PolicyModel gpt2 = PolicyModel.create(configs.get(1).policy(), 1)) {
             assertThat(gpt2.parameterCount()).as("~10M parameters").isBetween(9_500_000L, 11_000_000L);
