@@ -106,13 +106,25 @@ class FaultToleranceITCase {
                 .setFlinkSetting("state.storage.fs.memory-threshold", "0");
     }
 
+    /**
+     * The names in each job's {@code shared} folder under {@code checkpoints}. Only those folders are listed: walking
+     * the whole tree fails whenever Flink deletes a subsumed checkpoint's folder during the walk, and a sample that
+     * fails that way could miss the shared files altogether.
+     */
     private static Set<String> sharedFiles(Path checkpoints) throws IOException {
-        try (Stream<Path> files = Files.walk(checkpoints)) {
-            return files.filter(f -> f.getParent() != null && f.getParent().getFileName().toString().equals("shared"))
-                    .map(f -> f.getFileName().toString()).collect(Collectors.toSet());
-        } catch (UncheckedIOException | NoSuchFileException e) {
-            // Flink deletes files as it goes
-            return Set.of();
+        Set<String> names = new HashSet<>();
+        for (Path job : list(checkpoints)) {
+            list(job.resolve("shared")).forEach(f -> names.add(f.getFileName().toString()));
+        }
+        return names;
+    }
+
+    private static List<Path> list(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.toList();
+        } catch (NoSuchFileException | UncheckedIOException e) {
+            // not there yet, or deleted while listed: an empty sample, and the next one looks again
+            return List.of();
         }
     }
 
