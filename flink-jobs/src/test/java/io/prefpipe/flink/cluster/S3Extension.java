@@ -10,6 +10,7 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.plugin.DefaultPluginManager;
 import org.apache.flink.core.plugin.DirectoryBasedPluginFinder;
 import org.apache.flink.core.plugin.PluginConfig;
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,6 +25,7 @@ final class S3Extension implements BeforeAllCallback, AfterAllCallback {
     private static final Path PLUGINS = Path.of("target", "plugins").toAbsolutePath();
 
     private final String bucket;
+    private Path storage;
     private S3Server server;
 
     S3Extension(String bucket) {
@@ -32,7 +34,8 @@ final class S3Extension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        server = S3Server.start(Files.createTempDirectory("prefpipe-s3-"), bucket);
+        storage = Files.createTempDirectory("prefpipe-s3-");
+        server = S3Server.start(storage, bucket);
         Configuration c = new Configuration();
         c.setString("s3.endpoint", server.endpoint().toString());
         c.setString("s3.path.style.access", "true");
@@ -53,6 +56,9 @@ final class S3Extension implements BeforeAllCallback, AfterAllCallback {
         FileSystem.initialize(new Configuration(), null);
         if (server != null) {
             server.close();
+        }
+        if (storage != null) {
+            FileUtils.deleteDirectory(storage.toFile());
         }
     }
 
