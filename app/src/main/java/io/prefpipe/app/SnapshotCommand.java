@@ -3,10 +3,17 @@ package io.prefpipe.app;
 import io.prefpipe.app.loop.LiveCuration;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.curate.SnapshotCutter;
+import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.Locations;
+import io.prefpipe.flink.snapshot.SnapshotFetcher;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,11 +26,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import org.apache.flink.core.fs.FileStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,11 +45,14 @@ import picocli.CommandLine;
         name = "snapshot",
         header = "Lists, shows and cuts curated snapshots.",
         mixinStandardHelpOptions = true,
-        subcommands = {SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Cut.class},
+        subcommands = {SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Cut.class,
+            SnapshotCommand.Fetch.class},
         description = {
             "A snapshot is a folder with manifest.json naming its Parquet files (rows, SHA-256), the Kafka offsets",
             "they cover, the counts of every event's fate, the label-noise estimate and the schema. Bounded",
-            "`curate --bounded` runs write one; `snapshot cut` cuts one from a running unbounded job."
+            "`curate --bounded` runs write one; `snapshot cut` cuts one from a running unbounded job.",
+            "Locations are local folders or URIs of a store a Flink plugin serves (s3://bucket/snapshots with the",
+            "S3 plugin prefpipe ships); `snapshot fetch` copies a snapshot from there into a local folder."
         })
 final class SnapshotCommand implements Runnable {
     private static final DateTimeFormatter CUT_ID =
@@ -55,58 +67,86 @@ final class SnapshotCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists the snapshots under a folder: id, time, rows, files, events and offsets.")
     static final class ListSnapshots implements Callable<Integer> {
-        @Option(names = "--dir", required = true, description = "Folder to search (e.g. the --out of curate).")
-        Path dir;
+        /** How deep under the folder manifests are looked for: a job folder's cuts are at cuts/<id>/. */
+        private static final int DEPTH = 4;
+
+        @Option(names = "--dir", required = true,
+                description = "Folder to search (e.g. the --out of curate), or a URI such as s3://bucket/snapshots.")
+        String dir;
+
+        @Mixin StoreOptions store;
 
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
+            URI root = Locations.parse("--dir", dir);
+            store.setUpFor(root);
             PrintWriter out = spec.commandLine().getOut();
-            List<Path> found = find(dir);
+            List<Found> found = find(new org.apache.flink.core.fs.Path(root));
             out.printf("%-28s %-20s %8s %5s %8s  %s%n", "id", "created (UTC)", "rows", "files", "events",
                     "offsets");
-            for (Path folder : found) {
-                SnapshotManifest m = SnapshotManifest.read(folder);
+            for (Found f : found) {
+                SnapshotManifest m = f.manifest();
                 out.printf("%-28s %-20s %8d %5d %8d  %s%n", m.snapshotId(),
                         DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC)
                                 .format(m.createdTime().truncatedTo(ChronoUnit.SECONDS)),
                         m.totalRows(), m.files().size(), m.counts().eventsIn(), offsets(m));
-                out.printf("  %s%n", folder);
+                out.printf("  %s%n", Locations.display(f.folder()));
             }
             out.printf("%d snapshot(s)%n", found.size());
             out.flush();
             return 0;
         }
 
-        /** Every folder under {@code dir} (itself included) that holds a manifest, sorted by creation time. */
-        static List<Path> find(Path dir) throws IOException {
-            List<Path> out = new ArrayList<>();
-            try (Stream<Path> walk = Files.walk(dir, 4)) {
-                for (Path p : walk.filter(p -> p.getFileName().toString().equals(SnapshotManifest.FILE_NAME))
-                        .toList()) {
-                    out.add(p.getParent());
+        private record Found(URI folder, SnapshotManifest manifest) {}
+
+        /** Every folder under {@code dir} (itself included) that holds a manifest, oldest first. */
+        private static List<Found> find(org.apache.flink.core.fs.Path dir) throws IOException {
+            List<Found> found = new ArrayList<>();
+            collect(dir, DEPTH, found);
+            found.sort(Comparator.comparing(f -> f.manifest().createdTime()));
+            return found;
+        }
+
+        private static void collect(org.apache.flink.core.fs.Path dir, int depth, List<Found> into)
+                throws IOException {
+            for (FileStatus status : FlinkFiles.list(dir)) {
+                org.apache.flink.core.fs.Path path = status.getPath();
+                if (status.isDir()) {
+                    if (depth > 1) {
+                        collect(path, depth - 1, into);
+                    }
+                } else if (path.getName().equals(SnapshotManifest.FILE_NAME)) {
+                    into.add(new Found(path.getParent().toUri(), FlinkFiles.read(path, SnapshotManifest::fromJson)));
                 }
             }
-            List<Path> sorted = new ArrayList<>(out);
-            sorted.sort(Comparator.comparing(SnapshotCommand::created));
-            return sorted;
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints a snapshot's manifest.")
     static final class Show implements Callable<Integer> {
-        @Parameters(index = "0", description = "The snapshot folder (or its manifest.json).")
-        Path snapshot;
+        @Parameters(index = "0", description = "The snapshot folder (or its manifest.json), local or a URI.")
+        String snapshot;
+
+        @Mixin StoreOptions store;
 
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            Path folder = snapshot.getFileName().toString().equals(SnapshotManifest.FILE_NAME)
-                    ? snapshot.getParent() : snapshot;
-            SnapshotManifest.read(folder);
-            spec.commandLine().getOut().println(Files.readString(folder.resolve(SnapshotManifest.FILE_NAME)));
+            URI location = Locations.parse("snapshot", snapshot);
+            store.setUpFor(location);
+            org.apache.flink.core.fs.Path given = new org.apache.flink.core.fs.Path(location);
+            org.apache.flink.core.fs.Path manifest = given.getName().equals(SnapshotManifest.FILE_NAME)
+                    ? given : new org.apache.flink.core.fs.Path(given, SnapshotManifest.FILE_NAME);
+            if (!FlinkFiles.exists(manifest)) {
+                throw new NoSuchFileException(Locations.display(manifest.toUri()), null,
+                        "no snapshot manifest: a snapshot is a folder with " + SnapshotManifest.FILE_NAME);
+            }
+            byte[] json = FlinkFiles.read(manifest, InputStream::readAllBytes);
+            SnapshotManifest.fromJson(new ByteArrayInputStream(json));
+            spec.commandLine().getOut().println(new String(json, StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -119,8 +159,9 @@ final class SnapshotCommand implements Runnable {
         "Refuses (exit code 3) the job folder of a `prefpipe run` loop, which cuts its own snapshots: a cut taken",
         "by hand would take its pairs away from the loop's next iteration."})
     static final class Cut implements Callable<Integer> {
-        @Option(names = "--job-dir", required = true, description = "The running job's snapshot folder.")
-        Path jobDir;
+        @Option(names = "--job-dir", required = true,
+                description = "The running job's snapshot folder, local or a URI such as s3://bucket/snapshots/live.")
+        String jobDir;
 
         @Option(names = "--id", description = "Id of the new snapshot (default: cut-<UTC time>).")
         String id;
@@ -128,6 +169,8 @@ final class SnapshotCommand implements Runnable {
         @Option(names = "--timeout-seconds", defaultValue = "60",
                 description = "How long to wait for the checkpoint's files to be committed (default: ${DEFAULT-VALUE}).")
         long timeoutSeconds;
+
+        @Mixin StoreOptions store;
 
         @Spec CommandSpec spec;
 
@@ -137,34 +180,40 @@ final class SnapshotCommand implements Runnable {
          */
         @Override
         public Integer call() throws Exception {
-            if (!Files.isDirectory(jobDir)) {
-                throw new NoSuchFileException(jobDir.toString(), null,
+            URI location = Locations.parse("--job-dir", jobDir);
+            store.setUpFor(location);
+            Optional<Path> local = Locations.local(location);
+            if (local.isPresent() && !Files.isDirectory(local.get())) {
+                throw new NoSuchFileException(local.get().toString(), null,
                         "not a folder: --job-dir must be the snapshot folder of a running curation job");
             }
-            Optional<LiveCuration.Owner> owner = LiveCuration.owner(jobDir);
+            // a loop keeps its job folder on local disk, and marks it there
+            Optional<LiveCuration.Owner> owner = local.isPresent() ? LiveCuration.owner(local.get()) : Optional.empty();
             if (owner.isPresent()) {
+                Path job = local.get();
                 // no --force: such a cut is never harmless, its pairs would be in none of the loop's iterations
-                spec.commandLine().getErr().println("prefpipe snapshot cut: " + jobDir + " is the curation job of "
+                spec.commandLine().getErr().println("prefpipe snapshot cut: " + job + " is the curation job of "
                         + owner.get() + ", which cuts its own snapshots; a cut taken here would take its pairs away"
                         + " from the loop's next iteration. The loop's cuts are listed by `prefpipe snapshot list"
-                        + " --dir " + jobDir.resolve(SnapshotCutter.CUTS) + "`; to cut by hand, run a `prefpipe"
+                        + " --dir " + job.resolve(SnapshotCutter.CUTS) + "`; to cut by hand, run a `prefpipe"
                         + " curate` job of your own. If that loop is gone for good,"
-                        + " delete " + jobDir.resolve(LiveCuration.OWNER_FILE) + " first.");
+                        + " delete " + job.resolve(LiveCuration.OWNER_FILE) + " first.");
                 spec.commandLine().getErr().flush();
                 return 3;
             }
             PrintWriter out = spec.commandLine().getOut();
-            Optional<SnapshotManifest> cut = cut(jobDir, id, Duration.ofSeconds(timeoutSeconds), out);
+            Optional<SnapshotManifest> cut = cut(location, id, Duration.ofSeconds(timeoutSeconds), out);
             out.flush();
             return cut.isPresent() ? 0 : 2;
         }
 
-        static Optional<SnapshotManifest> cut(Path jobDir, String id, Duration timeout, PrintWriter out)
+        private static Optional<SnapshotManifest> cut(URI jobDir, String id, Duration timeout, PrintWriter out)
                 throws Exception {
             String cutId = id != null ? id : CUT_ID.format(Instant.now());
-            Optional<SnapshotManifest> cut = new SnapshotCutter(Clock.systemUTC(), timeout).cut(jobDir, cutId);
+            org.apache.flink.core.fs.Path job = new org.apache.flink.core.fs.Path(jobDir);
+            Optional<SnapshotManifest> cut = new SnapshotCutter(Clock.systemUTC(), timeout).cut(job, cutId);
             if (cut.isEmpty()) {
-                out.println("no checkpoint completed in " + jobDir + " since the previous cut read an event or committed a"
+                out.println("no checkpoint completed in " + Locations.display(jobDir) + " since the previous cut read an event or committed a"
                         + " file; nothing to cut");
                 return cut;
             }
@@ -180,9 +229,45 @@ final class SnapshotCommand implements Runnable {
                 out.printf("label noise (%s): judgement flip rate %s%n", m.properties().get(LabelNoise.METHOD),
                         m.properties().get(LabelNoise.JUDGEMENT_FLIP_RATE));
             }
-            out.printf("manifest %s%n", jobDir.resolve(SnapshotCutter.CUTS).resolve(m.snapshotId())
-                    .resolve(SnapshotManifest.FILE_NAME));
+            out.printf("manifest %s%n", Locations.display(new org.apache.flink.core.fs.Path(
+                    new org.apache.flink.core.fs.Path(new org.apache.flink.core.fs.Path(job, SnapshotCutter.CUTS),
+                            m.snapshotId()), SnapshotManifest.FILE_NAME).toUri()));
             return cut;
+        }
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true, description = {
+        "Copies a snapshot from S3 (or another store a Flink plugin serves) into a local folder, which training and",
+        "export then read: only the files its manifest names, each checked against the manifest's size and SHA-256.",
+        "The folder appears only once complete; fetching the same snapshot into it again copies nothing."})
+    static final class Fetch implements Callable<Integer> {
+        @Parameters(index = "0", description = "The snapshot folder, e.g. s3://bucket/snapshots/live/cuts/c1.")
+        String snapshot;
+
+        @Option(names = "--to", required = true, description = "Local folder to create for the snapshot.")
+        Path to;
+
+        @Mixin StoreOptions store;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            URI location = Locations.parse("snapshot", snapshot);
+            store.setUpFor(location);
+            PrintWriter out = spec.commandLine().getOut();
+            long start = System.nanoTime();
+            SnapshotFetcher.Fetched fetched = new SnapshotFetcher(line -> {
+                out.println(line);
+                out.flush();
+            }).fetch(location, to);
+            SnapshotManifest m = fetched.manifest();
+            out.printf(Locale.ROOT, "%s: snapshot %s, %d pairs in %d file(s) at %s (%d file(s), %,d bytes copied in"
+                            + " %.1f s)%n", fetched.filesCopied() == 0 ? "already fetched" : "fetched",
+                    m.snapshotId(), m.totalRows(), m.files().size(), fetched.folder(), fetched.filesCopied(),
+                    fetched.bytesCopied(), (System.nanoTime() - start) / 1e9);
+            out.flush();
+            return 0;
         }
     }
 
@@ -190,13 +275,5 @@ final class SnapshotCommand implements Runnable {
         return m.sources().stream()
                 .map(r -> r.topic() + "/" + r.partition() + ":[" + r.startOffset() + "," + r.endOffset() + ")")
                 .collect(Collectors.joining(" "));
-    }
-
-    private static Instant created(Path folder) {
-        try {
-            return SnapshotManifest.read(folder).createdTime();
-        } catch (IOException e) {
-            return Instant.EPOCH;
-        }
     }
 }

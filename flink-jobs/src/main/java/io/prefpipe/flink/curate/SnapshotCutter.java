@@ -161,7 +161,13 @@ public final class SnapshotCutter {
         for (FileStatus s : FlinkFiles.list(new Path(jobDir, CUTS))) {
             Path manifest = new Path(s.getPath(), SnapshotManifest.FILE_NAME);
             if (s.isDir() && !s.getPath().getName().startsWith(".") && FlinkFiles.exists(manifest)) {
-                out.add(FlinkFiles.read(manifest, SnapshotManifest::fromJson));
+                SnapshotManifest cut = FlinkFiles.read(manifest, SnapshotManifest::fromJson);
+                if (!cut.properties().containsKey(CHECKPOINT_PROPERTY)) {
+                    throw new IOException(Locations.display(s.getPath().toUri()) + " holds snapshot "
+                            + cut.snapshotId() + ", which was not cut from this job (its manifest has no "
+                            + CHECKPOINT_PROPERTY + "); move it out of " + CUTS + "/");
+                }
+                out.add(cut);
             }
         }
         out.sort(Comparator.comparingLong(m -> Long.parseLong(m.properties().get(CHECKPOINT_PROPERTY))));

@@ -92,6 +92,19 @@ class SnapshotCutterTest {
         assertThat(second.counts().reconciles()).isTrue();
     }
 
+    @Test
+    void cut_snapshotInCutsNotCutFromTheJob_isRefusedNamingIt() throws Exception {
+        java.nio.file.Path foreign = Files.createDirectories(local.resolve("cuts/mine"));
+        new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, "mine", Instant.parse("2026-03-01T00:00:00Z"), "mv",
+                List.of(), List.of(), new SnapshotManifest.Counts(0, 0, 0, Map.of(), Map.of()), Map.of())
+                .write(foreign);
+        checkpoint(5, 4, 3);
+
+        assertThatThrownBy(() -> cutter.cut(jobDir, "c1")).isInstanceOf(IOException.class)
+                .hasMessageEndingWith("/cuts/mine holds snapshot mine, which was not cut from this job (its manifest"
+                        + " has no cut.checkpoint-id); move it out of cuts/");
+    }
+
     /** A completed checkpoint in the job's ledger: {@code events} read from feedback/0, all curated into pairs. */
     private void checkpoint(long id, long events, long pairs) throws Exception {
         Path ledger = new Path(jobDir, CheckpointLedger.FOLDER);
