@@ -6,9 +6,9 @@ import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.snapshot.SnapshotFetcher;
+import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -83,7 +83,10 @@ final class SnapshotCommand implements Runnable {
             URI root = Locations.parse("--dir", dir);
             store.setUpFor(root);
             PrintWriter out = spec.commandLine().getOut();
-            List<Found> found = find(new org.apache.flink.core.fs.Path(root));
+            List<Found> found = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            collect(new org.apache.flink.core.fs.Path(root), DEPTH, found, skipped);
+            found.sort(Comparator.comparing(f -> f.manifest().createdTime()));
             out.printf("%-28s %-20s %8s %5s %8s  %s%n", "id", "created (UTC)", "rows", "files", "events",
                     "offsets");
             for (Found f : found) {
@@ -95,30 +98,36 @@ final class SnapshotCommand implements Runnable {
                 out.printf("  %s%n", Locations.display(f.folder()));
             }
             out.printf("%d snapshot(s)%n", found.size());
+            if (!skipped.isEmpty()) {
+                out.printf("skipped %d %s that %s not a snapshot's (a training checkpoint has one too):%n",
+                        skipped.size(), SnapshotManifest.FILE_NAME, skipped.size() == 1 ? "is" : "are");
+                skipped.forEach(line -> out.printf("  %s%n", line));
+            }
             out.flush();
             return 0;
         }
 
         private record Found(URI folder, SnapshotManifest manifest) {}
 
-        /** Every folder under {@code dir} (itself included) that holds a manifest, oldest first. */
-        private static List<Found> find(org.apache.flink.core.fs.Path dir) throws IOException {
-            List<Found> found = new ArrayList<>();
-            collect(dir, DEPTH, found);
-            found.sort(Comparator.comparing(f -> f.manifest().createdTime()));
-            return found;
-        }
-
-        private static void collect(org.apache.flink.core.fs.Path dir, int depth, List<Found> into)
-                throws IOException {
+        /**
+         * Adds every folder under {@code dir} (itself included, {@code depth} levels down) that holds a snapshot
+         * manifest to {@code found}, and each {@value SnapshotManifest#FILE_NAME} that is not a snapshot's, with the
+         * reason, to {@code skipped}.
+         */
+        private static void collect(org.apache.flink.core.fs.Path dir, int depth, List<Found> found,
+                List<String> skipped) throws IOException {
             for (FileStatus status : FlinkFiles.list(dir)) {
                 org.apache.flink.core.fs.Path path = status.getPath();
                 if (status.isDir()) {
                     if (depth > 1) {
-                        collect(path, depth - 1, into);
+                        collect(path, depth - 1, found, skipped);
                     }
                 } else if (path.getName().equals(SnapshotManifest.FILE_NAME)) {
-                    into.add(new Found(path.getParent().toUri(), FlinkFiles.read(path, SnapshotManifest::fromJson)));
+                    try {
+                        found.add(new Found(path.getParent().toUri(), SnapshotFiles.readManifest(path)));
+                    } catch (SnapshotFiles.NotASnapshotManifestException e) {
+                        skipped.add(e.getMessage());
+                    }
                 }
             }
         }
@@ -144,8 +153,8 @@ final class SnapshotCommand implements Runnable {
                 throw new NoSuchFileException(Locations.display(manifest.toUri()), null,
                         "no snapshot manifest: a snapshot is a folder with " + SnapshotManifest.FILE_NAME);
             }
+            SnapshotFiles.readManifest(manifest);
             byte[] json = FlinkFiles.read(manifest, InputStream::readAllBytes);
-            SnapshotManifest.fromJson(new ByteArrayInputStream(json));
             spec.commandLine().getOut().println(new String(json, StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
             return 0;

@@ -40,6 +40,21 @@ class SnapshotCommandTest {
     }
 
     @Test
+    void list_folderWithATrainingCheckpoint_listsTheSnapshotsAndNamesTheOtherManifest() throws Exception {
+        manifest("one", Instant.parse("2026-01-01T00:00:00Z"), 5).write(dir.resolve("snapshots/one"));
+        Path checkpoint = Files.createDirectories(dir.resolve("checkpoints/dpo-1"));
+        Files.writeString(checkpoint.resolve("manifest.json"), "{\"formatVersion\": 1, \"checkpointId\": \"dpo-1\"}");
+
+        StringWriter out = new StringWriter();
+        int code = cli(out).execute("snapshot", "list", "--dir", dir.toString());
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("1 snapshot(s)", "  " + dir.resolve("snapshots/one") + "\n",
+                "skipped 1 manifest.json that is not a snapshot's (a training checkpoint has one too):\n  "
+                        + checkpoint.resolve("manifest.json") + " is not a snapshot manifest: ");
+    }
+
+    @Test
     void show_printsTheManifest() throws Exception {
         manifest("one", Instant.parse("2026-01-01T00:00:00Z"), 5).write(dir.resolve("one"));
 
@@ -48,6 +63,20 @@ class SnapshotCommandTest {
 
         assertThat(code).isZero();
         assertThat(out.toString()).contains("\"snapshotId\" : \"one\"", "\"eventsIn\" : 12");
+    }
+
+    @Test
+    void show_aTrainingCheckpointsManifest_isRefusedNamingIt() throws Exception {
+        Path checkpoint = Files.createDirectories(dir.resolve("dpo-1"));
+        Files.writeString(checkpoint.resolve("manifest.json"), "{\"formatVersion\": 1, \"checkpointId\": \"dpo-1\"}");
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(false).setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("snapshot", "show", checkpoint.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("prefpipe snapshot show: " + checkpoint.resolve("manifest.json")
+                + " is not a snapshot manifest: ");
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class SnapshotFetcher {
             throw new IOException("no snapshot manifest at " + Locations.display(manifestFile.toUri())
                     + ": a snapshot is a folder with " + SnapshotManifest.FILE_NAME);
         }
-        SnapshotManifest manifest = FlinkFiles.read(manifestFile, SnapshotManifest::fromJson);
+        SnapshotManifest manifest = SnapshotFiles.readManifest(manifestFile);
         if (Files.exists(destination.resolve(SnapshotManifest.FILE_NAME))
                 && SnapshotManifest.read(destination).equals(manifest)) {
             return new Fetched(destination, manifest, 0, 0);

@@ -1,7 +1,10 @@
 package io.prefpipe.flink.snapshot;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.Locations;
 import io.prefpipe.flink.parquet.ParquetFooters;
+import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +26,29 @@ public final class SnapshotFiles {
     public static final String PARQUET_SUFFIX = ".parquet";
 
     private SnapshotFiles() {}
+
+    /** A {@value SnapshotManifest#FILE_NAME} that holds JSON, but not a snapshot's manifest (a checkpoint's, say). */
+    public static final class NotASnapshotManifestException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotASnapshotManifestException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Reads the snapshot manifest {@code file}, on any Flink file system.
+     *
+     * @throws NotASnapshotManifestException naming the file and what is wrong, if it is not a snapshot manifest
+     */
+    public static SnapshotManifest readManifest(Path file) throws IOException {
+        try {
+            return FlinkFiles.read(file, SnapshotManifest::fromJson);
+        } catch (JsonProcessingException e) {
+            throw new NotASnapshotManifestException(Locations.display(file.toUri()) + " is not a snapshot manifest: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
 
     /** {@link #committed(Path)} of a local folder. */
     public static List<SnapshotFile> committed(java.nio.file.Path snapshotDir) throws IOException {

@@ -125,6 +125,16 @@ class SnapshotFetcherTest {
                 .hasMessageEndingWith(nowhere.getPath() + "/manifest.json: a snapshot is a folder with manifest.json");
     }
 
+    @Test
+    void fetch_folderWithAnotherKindOfManifest_isRefused() throws Exception {
+        Files.writeString(remoteFolder.resolve(SnapshotManifest.FILE_NAME), "{\"checkpointId\": \"dpo-1\"}");
+
+        assertThatThrownBy(() -> new SnapshotFetcher(progress::add).fetch(remote, dir.resolve("c1")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(remote.getPath() + "/manifest.json is not a snapshot manifest: ");
+        assertThat(dir.resolve("c1")).doesNotExist();
+    }
+
     /** Hidden partial folders left beside the destination. */
     private List<Path> leftovers() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
