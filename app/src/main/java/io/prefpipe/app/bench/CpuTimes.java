@@ -46,9 +46,11 @@ final class CpuTimes {
             Map.entry("benchmark main thread", Pattern.compile("^main$")),
             Map.entry("this measurement", Pattern.compile("^bench-cpu-sampler$")));
     private static final String OTHER = "other Java threads";
+    /** The group of the JIT compiler threads. */
+    static final String JIT = "JVM: JIT compilers";
     /** JVM threads by their Linux names ({@code comm}, at most 15 characters). */
     private static final List<Map.Entry<String, Pattern>> JVM_GROUPS = List.of(
-            Map.entry("JVM: JIT compilers", Pattern.compile("^C[12] CompilerThre")),
+            Map.entry(JIT, Pattern.compile("^C[12] CompilerThre")),
             Map.entry("JVM: garbage collector", Pattern.compile("^(GC Thread|G1 |VM Periodic|VM Thread)")));
     private static final Path TASKS = Path.of("/proc/self/task");
     /** The group of Linux threads that are Java threads, which {@link ThreadMXBean} measures. */

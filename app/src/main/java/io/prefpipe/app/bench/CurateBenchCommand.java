@@ -149,6 +149,13 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 .toNanos() / 1e9, r.curation().cpu().total().toNanos() / 1e9);
         System.out.printf(Locale.ROOT, "  %-34s %10.1f   %10.1f%n", "CPU-µs per judgement", r.rawConsumer()
                 .cpuMicrosPerRecord(), r.curation().cpuMicrosPerRecord());
+        // A job that runs for months compiles its hot code once; this bounds what it does once that is done.
+        double withoutJit = (r.curation().cpu().total().toNanos() - job.getOrDefault(CpuTimes.JIT, 0L)) / 1e3
+                / r.curation().records();
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "  without the JIT compilers' time the job took %.1f CPU-µs per judgement: at"
+                + " most %,.0f judgements/s on %d cores, a bound, not a measurement%n", withoutJit,
+                cores * 1e6 / withoutJit, cores);
         StringBuilder others = new StringBuilder();
         r.curation().cpu().topOthers().forEach((name, nanos) -> others.append(String.format(Locale.ROOT,
                 "%s%s %.2f s", others.length() == 0 ? "" : ", ", name, nanos / 1e9)));

@@ -1,0 +1,53 @@
+package io.prefpipe.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prefpipe.app.PrefpipeCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code prefpipe bench curate} on a small scale, with its own embedded broker, every phase included: the figures
+ * vary, so this checks that each phase ran over every judgement and that the report adds up.
+ */
+class CurateBenchCommandITCase {
+    @Test
+    void benchCurate_smallRun_measuresBothPhasesAndTheLatencyAndReconciles() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int code;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code = new CommandLine(new PrefpipeCommand()).execute("bench", "curate", "--judgements", "4000",
+                    "--warmup-judgements", "1000", "--latency-seconds", "2", "--latency-rate", "500",
+                    "--checkpoint-interval-ms", "300");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("warm-up: 1,000 judgements produced, consumed and curated",
+                "produced 4,000 judgements", "reconciled");
+        assertThat(out).containsPattern("raw consumer\\s+4,000\\s").containsPattern("curation job\\s+4,000\\s");
+        Matcher fates = Pattern.compile("curation: 4,000 in = ([\\d,]+) curated \\+ ([\\d,]+) filtered \\+ 0"
+                + " dead-lettered \\(reconciled\\)").matcher(out);
+        assertThat(fates.find()).as(out).isTrue();
+        assertThat(number(fates.group(1)) + number(fates.group(2))).isEqualTo(4_000);
+        assertThat(out).containsPattern("curation / raw consumer: \\d+\\.\\d\\d \\(target >= 0\\.5: (met|NOT met)\\)")
+                .containsPattern("event -> committed file at 500 judgements/s: p50 \\d+ ms, p99 \\d+ ms")
+                .containsPattern("without the JIT compilers' time the job took \\d+\\.\\d CPU-µs per judgement: at"
+                        + " most [\\d,]+ judgements/s on \\d+ cores");
+        Matcher jit = Pattern.compile("JVM: JIT compilers\\s+[\\d.]+ s\\s+([\\d.]+) s").matcher(out);
+        assertThat(jit.find()).as(out).isTrue();
+    }
+
+    private static long number(String text) {
+        return Long.parseLong(text.replace(",", ""));
+    }
+}
