@@ -3,8 +3,10 @@ package io.prefpipe.flink.cluster;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -12,8 +14,12 @@ import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -62,10 +68,47 @@ final class FlinkClusterExtension implements BeforeAllCallback, AfterAllCallback
         return restAddress;
     }
 
-    /** Stops job {@code jobId} with a savepoint in {@code dir}, as {@code flink stop --savepointPath} does. */
+    /**
+     * Stops job {@code jobId} with a savepoint in {@code dir}, as {@code flink stop --savepointPath} does, once all its
+     * tasks run. A task that fails while the savepoint is taken aborts it and the job restarts from its latest
+     * checkpoint; as an operator would, this then waits for the tasks and stops again, at most three times in all.
+     */
     String stopWithSavepoint(String jobId, URI dir) throws Exception {
-        return cluster.stopWithSavepoint(JobID.fromHexString(jobId), dir.toString(), false,
-                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        JobID id = JobID.fromHexString(jobId);
+        for (int attempt = 1; ; attempt++) {
+            awaitAllTasksRunning(id);
+            try {
+                return cluster.stopWithSavepoint(id, dir.toString(), false, SavepointFormatType.CANONICAL)
+                        .get(2, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                if (attempt == 3 || ExceptionUtils.findThrowable(e, CheckpointException.class).isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void awaitAllTasksRunning(JobID id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            AccessExecutionGraph graph = cluster.getExecutionGraph(id).get(1, TimeUnit.MINUTES);
+            if (graph.getState() == JobStatus.RUNNING && allRunning(graph.getAllExecutionVertices())) {
+                return;
+            }
+            if (graph.getState().isGloballyTerminalState() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + id + " is " + graph.getState() + ", not running all its tasks");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    private static boolean allRunning(Iterable<? extends AccessExecutionVertex> vertices) {
+        for (AccessExecutionVertex v : vertices) {
+            if (v.getExecutionState() != ExecutionState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
