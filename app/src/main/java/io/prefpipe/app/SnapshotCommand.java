@@ -80,8 +80,7 @@ final class SnapshotCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            URI root = Locations.parse("--dir", dir);
-            store.setUpFor(root);
+            URI root = store.locate("--dir", dir);
             PrintWriter out = spec.commandLine().getOut();
             List<Found> found = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
@@ -144,8 +143,7 @@ final class SnapshotCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            URI location = Locations.parse("snapshot", snapshot);
-            store.setUpFor(location);
+            URI location = store.locate("snapshot", snapshot);
             org.apache.flink.core.fs.Path given = new org.apache.flink.core.fs.Path(location);
             org.apache.flink.core.fs.Path manifest = given.getName().equals(SnapshotManifest.FILE_NAME)
                     ? given : new org.apache.flink.core.fs.Path(given, SnapshotManifest.FILE_NAME);
@@ -189,8 +187,7 @@ final class SnapshotCommand implements Runnable {
          */
         @Override
         public Integer call() throws Exception {
-            URI location = Locations.parse("--job-dir", jobDir);
-            store.setUpFor(location);
+            URI location = store.locate("--job-dir", jobDir);
             Optional<Path> local = Locations.local(location);
             if (local.isPresent() && !Files.isDirectory(local.get())) {
                 throw new NoSuchFileException(local.get().toString(), null,
@@ -262,8 +259,7 @@ final class SnapshotCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            URI location = Locations.parse("snapshot", snapshot);
-            store.setUpFor(location);
+            URI location = store.locate("snapshot", snapshot);
             PrintWriter out = spec.commandLine().getOut();
             long start = System.nanoTime();
             SnapshotFetcher.Fetched fetched = new SnapshotFetcher(line -> {

@@ -1,5 +1,6 @@
 package io.prefpipe.app;
 
+import io.prefpipe.flink.fs.Locations;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,6 +29,17 @@ final class StoreOptions {
             paramLabel = "DIR", description = "Flink plugins folder (default: $FLINK_PLUGINS_DIR, else the S3 plugin"
                     + " the prefpipe launcher ships).")
     Path pluginsDir;
+
+    /**
+     * The location {@code text} names ({@link Locations#parse}), with Flink's file systems set up for it.
+     *
+     * @param field the option or parameter it comes from, named in errors
+     */
+    URI locate(String field, String text) throws IOException {
+        URI location = Locations.parse(field, text);
+        setUpFor(location);
+        return location;
+    }
 
     /**
      * Sets Flink's file systems up in this process if {@code location} is not a local one; a local location needs
