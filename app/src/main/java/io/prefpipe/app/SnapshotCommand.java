@@ -9,8 +9,8 @@ import io.prefpipe.flink.snapshot.SnapshotFetcher;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -151,9 +151,10 @@ final class SnapshotCommand implements Runnable {
                 throw new NoSuchFileException(Locations.display(manifest.toUri()), null,
                         "no snapshot manifest: a snapshot is a folder with " + SnapshotManifest.FILE_NAME);
             }
-            SnapshotFiles.readManifest(manifest);
-            byte[] json = FlinkFiles.read(manifest, InputStream::readAllBytes);
-            spec.commandLine().getOut().println(new String(json, StandardCharsets.UTF_8));
+            // printed as the job writes it, from the one read that also checks it is a snapshot's
+            ByteArrayOutputStream json = new ByteArrayOutputStream();
+            SnapshotFiles.readManifest(manifest).toJson(json);
+            spec.commandLine().getOut().println(json.toString(StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -235,9 +236,8 @@ final class SnapshotCommand implements Runnable {
                 out.printf("label noise (%s): judgement flip rate %s%n", m.properties().get(LabelNoise.METHOD),
                         m.properties().get(LabelNoise.JUDGEMENT_FLIP_RATE));
             }
-            out.printf("manifest %s%n", Locations.display(new org.apache.flink.core.fs.Path(
-                    new org.apache.flink.core.fs.Path(new org.apache.flink.core.fs.Path(job, SnapshotCutter.CUTS),
-                            m.snapshotId()), SnapshotManifest.FILE_NAME).toUri()));
+            out.printf("manifest %s%n", Locations.display(new org.apache.flink.core.fs.Path(job,
+                    SnapshotCutter.CUTS + "/" + m.snapshotId() + "/" + SnapshotManifest.FILE_NAME).toUri()));
             return cut;
         }
     }

@@ -161,7 +161,7 @@ public final class SnapshotCutter {
         for (FileStatus s : FlinkFiles.list(new Path(jobDir, CUTS))) {
             Path manifest = new Path(s.getPath(), SnapshotManifest.FILE_NAME);
             if (s.isDir() && !s.getPath().getName().startsWith(".") && FlinkFiles.exists(manifest)) {
-                SnapshotManifest cut = FlinkFiles.read(manifest, SnapshotManifest::fromJson);
+                SnapshotManifest cut = SnapshotFiles.readManifest(manifest);
                 if (!cut.properties().containsKey(CHECKPOINT_PROPERTY)) {
                     throw new IOException(Locations.display(s.getPath().toUri()) + " holds snapshot "
                             + cut.snapshotId() + ", which was not cut from this job (its manifest has no "
