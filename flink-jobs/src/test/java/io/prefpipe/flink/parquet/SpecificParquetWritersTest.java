@@ -92,6 +92,15 @@ class SpecificParquetWritersTest {
     }
 
     @Test
+    void zstd_compressesAtLevelOne() throws Exception {
+        CachedCodecs.clear();
+        TestPairs.write(tmp.resolve("level.parquet"), TestPairs.pairs(2));
+
+        assertThat(CachedCodecs.configurations()).isNotEmpty()
+                .allSatisfy(conf -> assertThat(conf.get("parquet.compression.codec.zstd.level")).isEqualTo("1"));
+    }
+
+    @Test
     void zstd_cachedCodecDoesNotHoldTheClassLoaderOfTheTaskThatCreatedIt() throws Exception {
         // A task runs with the job's user-code class loader as its context loader, closed when the job ends.
         CachedCodecs.clear();
