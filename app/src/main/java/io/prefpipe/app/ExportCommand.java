@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,8 +31,11 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", required = true, description = "Output format; only trl for now.")
     String format;
 
-    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest.json).")
-    Path snapshot;
+    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its location in a store such as S3 (s3://...), fetched first.")
+    String snapshot;
+
+    @Mixin
+    SnapshotInput snapshotInput;
 
     @Option(names = "--out", required = true, description = "JSONL file to create; must not exist.")
     Path out;
@@ -49,10 +53,11 @@ final class ExportCommand implements Callable<Integer> {
         if (!"trl".equals(format)) {
             throw new ParameterException(spec.commandLine(), "--format must be trl, got '" + format + "'");
         }
-        TrlExport.Options options = new TrlExport.Options(snapshot, out,
-                conversational ? TrlWriter.Form.CONVERSATIONAL : TrlWriter.Form.STANDARD, !noExtraFields);
         TrlExport.Report report;
         try {
+            TrlExport.Options options = new TrlExport.Options(
+                    snapshotInput.localFolder("--snapshot", snapshot, System.out), out,
+                    conversational ? TrlWriter.Form.CONVERSATIONAL : TrlWriter.Form.STANDARD, !noExtraFields);
             report = TrlExport.run(options, n -> System.out.printf("... %,d lines written%n", n));
         } catch (IOException e) {
             System.err.println("export refused: " + e.getMessage());

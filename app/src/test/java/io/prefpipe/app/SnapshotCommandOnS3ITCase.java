@@ -2,20 +2,28 @@ package io.prefpipe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.optimizer.checkpoint.CheckpointManifest;
+import io.prefpipe.optimizer.checkpoint.SnapshotLineage;
 import io.prefpipe.optimizer.data.PreferenceSnapshot;
 import io.prefpipe.optimizer.data.SnapshotFixture;
 import io.prefpipe.optimizer.data.SnapshotReader;
+import io.prefpipe.optimizer.model.PolicyConfig;
+import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.testing.S3Server;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
@@ -119,6 +127,34 @@ class SnapshotCommandOnS3ITCase {
     }
 
     @Test
+    void optimize_onTheCutInTheBucket_fetchesItOnceAndTrainsOnIt() throws Exception {
+        Path base = dir.resolve("base");
+        try (PolicyModel policy = PolicyModel.create(
+                PolicyConfig.builder().setContextLength(32).setLayers(1).setHeads(2).setWidth(16).build(), 1)) {
+            policy.save(base);
+        }
+        Path fetched = dir.resolve("fetched");
+        Path checkpoint = dir.resolve("dpo");
+
+        Captured run = captured(() -> cli(new StringWriter()).execute(withStore("optimize", "--loss", "dpo",
+                "--snapshot", CUT, "--fetch-to", fetched.toString(), "--base", base.toString(), "--out",
+                checkpoint.toString(), "--steps", "4", "--batch-size", "4")));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("fetching snapshot " + CUT + " to " + fetched,
+                "fetched snapshot c1: 3 file(s)", "snapshot c1: 25 pairs");
+        assertThat(CheckpointManifest.read(checkpoint).lineage()).isEqualTo(SnapshotLineage.of(manifest));
+
+        Path export = dir.resolve("c1.jsonl");
+        Captured exported = captured(() -> cli(new StringWriter()).execute(withStore("export", "--format", "trl",
+                "--snapshot", CUT, "--fetch-to", fetched.toString(), "--out", export.toString())));
+
+        assertThat(exported.exit()).as(exported.output()).isZero();
+        assertThat(exported.output()).contains("already fetched snapshot c1: 0 file(s), 0 bytes copied");
+        assertThat(Files.readAllLines(export)).hasSize(25);
+    }
+
+    @Test
     void fetch_noSnapshotThere_failsNamingTheLocation() {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine(false).setErr(new PrintWriter(err, true));
@@ -172,6 +208,21 @@ class SnapshotCommandOnS3ITCase {
                     OutputStream out = target.getFileSystem().create(target, WriteMode.OVERWRITE)) {
                 in.transferTo(out);
             }
+        }
+    }
+
+    private record Captured(int exit, String output) {}
+
+    /** Runs {@code command}, which prints to {@code System.out} as the training commands do, capturing what it prints. */
+    private static Captured captured(IntSupplier command) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            int exit = command.getAsInt();
+            return new Captured(exit, bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.prefpipe.app.train;
 
+import io.prefpipe.app.SnapshotInput;
 import io.prefpipe.app.eval.KlEstimate;
 import io.prefpipe.app.eval.TrueRewardEvaluation;
 import io.prefpipe.ingestion.synthetic.SyntheticWorld;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Measures a policy: held-out reward accuracy, KL to the reference, and true-reward win rate in the synthetic world. */
@@ -47,8 +49,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--reference", required = true, description = "Reference policy folder or checkpoint.")
     Path reference;
 
-    @Option(names = "--snapshot", description = "Snapshot whose held-out pairs measure reward accuracy.")
-    Path snapshot;
+    @Option(names = "--snapshot", description = "Snapshot whose held-out pairs measure reward accuracy: its folder,"
+            + " or its location in a store such as S3 (s3://...), fetched first.")
+    String snapshot;
+
+    @Mixin
+    SnapshotInput snapshotInput;
 
     @Option(names = "--held-out", description = "Held-out fraction, as given to optimize (default: ${DEFAULT-VALUE}).")
     double heldOut = 0.1;
@@ -83,7 +89,8 @@ public final class EvalCommand implements Callable<Integer> {
         try (PolicyModel policy = PolicyDirs.load(model); PolicyModel ref = PolicyDirs.load(reference)) {
             List<String> klPrompts = new ArrayList<>();
             if (snapshot != null) {
-                PreferenceSnapshot data = new SnapshotReader().read(snapshot);
+                PreferenceSnapshot data = new SnapshotReader().read(
+                        snapshotInput.localFolder("--snapshot", snapshot, System.out));
                 List<PreferenceExample> held = HeldOutSplit.of(data.examples(), heldOut, seed).heldOut();
                 if (held.isEmpty()) {
                     throw new IllegalArgumentException("--held-out " + heldOut + " holds out no pairs of snapshot "

@@ -1,5 +1,6 @@
 package io.prefpipe.app.train;
 
+import io.prefpipe.app.SnapshotInput;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.optimizer.checkpoint.Checkpoint;
 import io.prefpipe.optimizer.checkpoint.CheckpointManifest;
@@ -64,8 +65,11 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--loss", required = true, description = "dpo, cdpo, rdpo, ipo, hinge, rpo, lipo or nash-md.")
     String loss;
 
-    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest).")
-    Path snapshot;
+    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its location in a store such as S3 (s3://...), fetched first.")
+    String snapshot;
+
+    @Mixin
+    SnapshotInput snapshotInput;
 
     @Option(names = "--base", required = true, description = "The policy to start from: a model folder (prefpipe or"
             + " Hugging Face GPT-2) or a checkpoint.")
@@ -135,7 +139,8 @@ public final class OptimizeCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new IllegalArgumentException("--out " + out + " exists; checkpoints are never overwritten");
         }
-        PreferenceSnapshot data = new SnapshotReader().read(snapshot);
+        Path snapshotDir = snapshotInput.localFolder("--snapshot", snapshot, System.out);
+        PreferenceSnapshot data = new SnapshotReader().read(snapshotDir);
         HeldOutSplit<PreferenceExample> split = HeldOutSplit.of(data.examples(), heldOut, training.seed());
         System.out.printf(Locale.ROOT, "snapshot %s: %,d pairs = %,d train + %,d held out%n",
                 data.manifest().snapshotId(), data.examples().size(), split.train().size(), split.heldOut().size());
@@ -209,7 +214,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                 config = training.toConfig(beta, 200);
                 PreferenceTrainer trainer = PreferenceTrainer.builder(pairwise, config)
                         .setListener(listener)
-                        .setReferenceCacheDir(reference == null ? null : snapshot)
+                        .setReferenceCacheDir(reference == null ? null : snapshotDir)
                         .setStateDir(stateDir)
                         .build();
                 if (resume) {

@@ -1,5 +1,6 @@
 package io.prefpipe.app.train;
 
+import io.prefpipe.app.SnapshotInput;
 import io.prefpipe.optimizer.data.PreferenceSnapshot;
 import io.prefpipe.optimizer.data.SnapshotReader;
 import io.prefpipe.optimizer.model.PolicyConfig;
@@ -31,8 +32,11 @@ import picocli.CommandLine.Option;
         })
 public final class TrainRmCommand implements Callable<Integer> {
 
-    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest).")
-    Path snapshot;
+    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its location in a store such as S3 (s3://...), fetched first.")
+    String snapshot;
+
+    @Mixin
+    SnapshotInput snapshotInput;
 
     @Option(names = "--base", description = "Policy folder or checkpoint whose backbone the reward model starts from.")
     Path base;
@@ -61,7 +65,8 @@ public final class TrainRmCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new IllegalArgumentException("--out " + out + " exists; reward models are never overwritten");
         }
-        PreferenceSnapshot data = new SnapshotReader().read(snapshot);
+        PreferenceSnapshot data = new SnapshotReader().read(
+                snapshotInput.localFolder("--snapshot", snapshot, System.out));
         RewardTrainingConfig config = RewardTrainingConfig.builder()
                 .setTraining(training.toConfig(0.1, 500))
                 .setHeldOutFraction(heldOut)

@@ -1,0 +1,83 @@
+package io.prefpipe.app;
+
+import io.prefpipe.flink.fs.Locations;
+import io.prefpipe.flink.snapshot.SnapshotFetcher;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Where training, evaluation and export read a snapshot from. A local snapshot folder is read where it is. A snapshot
+ * on S3, or in another store a Flink plugin serves, is fetched first into a local folder ({@link SnapshotFetcher}: only
+ * the files its manifest names, each checked), because training reads its pairs many times over; the copy is kept, so
+ * the next command on the same snapshot copies nothing.
+ */
+public final class SnapshotInput {
+    /** The environment variable that moves the folder remote snapshots are fetched under. */
+    static final String CACHE_DIR_ENV = "PREFPIPE_CACHE_DIR";
+
+    @Option(names = "--fetch-to", paramLabel = "DIR", description = "Local folder to fetch a remote --snapshot into"
+            + " (default: its location under $" + CACHE_DIR_ENV + "/snapshots, else ~/.cache/prefpipe/snapshots).")
+    Path fetchTo;
+
+    @Mixin StoreOptions store;
+
+    /**
+     * The local folder of the snapshot {@code text} names: the folder itself, or the copy of a remote one, fetched
+     * now unless it already was.
+     *
+     * @param field the option it comes from, named in errors
+     * @param progress told what is fetched, file by file
+     */
+    public Path localFolder(String field, String text, PrintStream progress) throws IOException {
+        URI location = store.locate(field, text);
+        Optional<Path> local = Locations.local(location);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        Path to = fetchTo != null ? fetchTo : cacheFolder(cacheRoot(), location);
+        long start = System.nanoTime();
+        progress.printf("fetching snapshot %s to %s ...%n", location, to);
+        SnapshotFetcher.Fetched fetched = new SnapshotFetcher(progress::println).fetch(location, to);
+        progress.printf(Locale.ROOT, "%s snapshot %s: %d file(s), %,d bytes copied in %.1f s%n",
+                fetched.filesCopied() == 0 ? "already fetched" : "fetched", fetched.manifest().snapshotId(),
+                fetched.filesCopied(), fetched.bytesCopied(), (System.nanoTime() - start) / 1e9);
+        return fetched.folder();
+    }
+
+    /**
+     * Where the snapshot at {@code location} is fetched under {@code root} by default: its scheme, authority and path
+     * as folders, so two locations never share a folder and a person sees which copy is which.
+     *
+     * @throws IllegalArgumentException if the location's path would leave {@code root} (a {@code ..} segment)
+     */
+    static Path cacheFolder(Path root, URI location) {
+        Path base = root.resolve("snapshots").toAbsolutePath().normalize();
+        Path folder = base.resolve(location.getScheme());
+        if (location.getRawAuthority() != null) {
+            folder = folder.resolve(location.getAuthority());
+        }
+        for (String segment : location.getPath().split("/")) {
+            if (!segment.isEmpty()) {
+                folder = folder.resolve(segment);
+            }
+        }
+        folder = folder.normalize();
+        if (!folder.startsWith(base) || folder.equals(base)) {
+            throw new IllegalArgumentException("--snapshot " + location + " has no folder of its own under " + base
+                    + "; give --fetch-to");
+        }
+        return folder;
+    }
+
+    private static Path cacheRoot() {
+        String configured = System.getenv(CACHE_DIR_ENV);
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "prefpipe");
+    }
+}
