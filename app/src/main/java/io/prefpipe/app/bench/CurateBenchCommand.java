@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +63,7 @@ public final class CurateBenchCommand implements Callable<Integer> {
     long checkpointMillis;
 
     @Option(names = "--warmup-judgements", defaultValue = "200000", description = "Judgements of a separate topic"
-            + " that the raw consumer and a curation job go through, unmeasured, before the measured phases, so that"
+            + " that the raw consumer, the read floor and a curation job go through, unmeasured, before the measured phases, so that"
             + " the JIT compiler has compiled the hot code; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
     long warmupJudgements;
 
@@ -105,10 +106,10 @@ public final class CurateBenchCommand implements Callable<Integer> {
     private static void print(CurationBenchmark.Result r) {
         System.out.println();
         System.out.println("curation throughput vs the raw consumer");
-        System.out.printf(Locale.ROOT, "  %-14s %12s %10s %14s %12s%n", "", "records", "seconds", "records/s",
+        System.out.printf(Locale.ROOT, "  %-16s %12s %10s %14s %12s%n", "", "records", "seconds", "records/s",
                 "peak RSS MB");
-        for (CurationBenchmark.Phase p : new CurationBenchmark.Phase[] {r.rawConsumer(), r.curation()}) {
-            System.out.printf(Locale.ROOT, "  %-14s %,12d %10.2f %,14.0f %12.0f   (heap peak %.0f MB)%n", p.name(),
+        for (CurationBenchmark.Phase p : phases(r)) {
+            System.out.printf(Locale.ROOT, "  %-16s %,12d %10.2f %,14.0f %12.0f   (heap peak %.0f MB)%n", p.name(),
                     p.records(), p.elapsed().toNanos() / 1e9, p.recordsPerSecond(), p.peakRssBytes() / 1e6,
                     p.peakHeapBytes() / 1e6);
         }
@@ -121,6 +122,12 @@ public final class CurateBenchCommand implements Callable<Integer> {
                         + " judgements/s (target >= %,.0f: %s)%n", r.ratio(), TARGET_RATIO,
                 r.ratio() >= TARGET_RATIO ? "met" : "NOT met", rate, TARGET_RATE, rate >= TARGET_RATE ? "met"
                         : "NOT met");
+        // What the framework costs before any curation: the rest of the job's CPU is the curation graph's own.
+        System.out.printf(Locale.ROOT, "  Flink read floor / raw consumer: %.2f; over the floor the curation graph"
+                        + " takes %.1f CPU-µs per judgement (%.1f against %.1f)%n",
+                r.flinkReadFloor().recordsPerSecond() / r.rawConsumer().recordsPerSecond(),
+                r.curation().cpuMicrosPerRecord() - r.flinkReadFloor().cpuMicrosPerRecord(),
+                r.curation().cpuMicrosPerRecord(), r.flinkReadFloor().cpuMicrosPerRecord());
         CurationBenchmark.Latency l = r.latency();
         if (l == null) {
             System.out.println("  latency not measured (--latency-seconds 0)");
@@ -135,20 +142,26 @@ public final class CurateBenchCommand implements Callable<Integer> {
     private static void printCpu(CurationBenchmark.Result r) {
         System.out.println();
         System.out.println("CPU time by thread group (process CPU, all cores; the embedded broker runs in it)");
-        System.out.printf(Locale.ROOT, "  %-34s %12s %12s%n", "", r.rawConsumer().name(), r.curation().name());
-        Map<String, Long> raw = r.rawConsumer().cpu().byGroup();
+        List<CurationBenchmark.Phase> phases = phases(r);
+        System.out.printf(Locale.ROOT, "  %-34s", "");
+        phases.forEach(p -> System.out.printf(Locale.ROOT, " %16s", p.name()));
+        System.out.println();
         Map<String, Long> job = r.curation().cpu().byGroup();
         Set<String> groups = new LinkedHashSet<>(job.keySet());
-        groups.addAll(raw.keySet());
+        phases.forEach(p -> groups.addAll(p.cpu().byGroup().keySet()));
         for (String g : groups) {
-            System.out.printf(Locale.ROOT, "  %-34s %10.2f s %10.2f s  %5.1f%%%n", g, raw.getOrDefault(g, 0L) / 1e9,
-                    job.getOrDefault(g, 0L) / 1e9, 100.0 * job.getOrDefault(g, 0L) / r.curation().cpu().total()
-                            .toNanos());
+            System.out.printf(Locale.ROOT, "  %-34s", g);
+            phases.forEach(p -> System.out.printf(Locale.ROOT, " %14.2f s", p.cpu().byGroup().getOrDefault(g, 0L)
+                    / 1e9));
+            System.out.printf(Locale.ROOT, "  %5.1f%%%n", 100.0 * job.getOrDefault(g, 0L)
+                    / r.curation().cpu().total().toNanos());
         }
-        System.out.printf(Locale.ROOT, "  %-34s %10.2f s %10.2f s%n", "total", r.rawConsumer().cpu().total()
-                .toNanos() / 1e9, r.curation().cpu().total().toNanos() / 1e9);
-        System.out.printf(Locale.ROOT, "  %-34s %10.1f   %10.1f%n", "CPU-µs per judgement", r.rawConsumer()
-                .cpuMicrosPerRecord(), r.curation().cpuMicrosPerRecord());
+        System.out.printf(Locale.ROOT, "  %-34s", "total");
+        phases.forEach(p -> System.out.printf(Locale.ROOT, " %14.2f s", p.cpu().total().toNanos() / 1e9));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "  %-34s", "CPU-µs per judgement");
+        phases.forEach(p -> System.out.printf(Locale.ROOT, " %14.1f  ", p.cpuMicrosPerRecord()));
+        System.out.println();
         // A job that runs for months compiles its hot code once; this bounds what it does once that is done.
         double withoutJit = (r.curation().cpu().total().toNanos() - job.getOrDefault(CpuTimes.JIT, 0L)) / 1e3
                 / r.curation().records();
@@ -160,6 +173,10 @@ public final class CurateBenchCommand implements Callable<Integer> {
         r.curation().cpu().topOthers().forEach((name, nanos) -> others.append(String.format(Locale.ROOT,
                 "%s%s %.2f s", others.length() == 0 ? "" : ", ", name, nanos / 1e9)));
         System.out.println("  busiest other threads (curation job): " + others);
+    }
+
+    private static List<CurationBenchmark.Phase> phases(CurationBenchmark.Result r) {
+        return List.of(r.rawConsumer(), r.flinkReadFloor(), r.curation());
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

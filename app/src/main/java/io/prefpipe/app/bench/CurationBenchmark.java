@@ -51,11 +51,13 @@ import org.apache.parquet.io.LocalInputFile;
  * Curation throughput against the raw consumer, in one run on one broker:
  *
  * <ol>
- *   <li>unless told not to, warms the JVM up: the raw consumer and a curation job go through judgements of another
- *       topic first, unmeasured;
+ *   <li>unless told not to, warms the JVM up: the raw consumer, the read floor and a curation job go through
+ *       judgements of another topic first, unmeasured;
  *   <li>writes {@link BenchFeedback} judgements as Avro to a topic;
  *   <li><b>raw consumer</b>: one {@link KafkaConsumer} reads the whole topic and decodes every value into a {@link
  *       FeedbackEvent}: the least any consumer of this topic must do;
+ *   <li><b>Flink read floor</b>: a Flink job on a MiniCluster that only reads the same topic with Flink's Kafka source
+ *       and decodes every value ({@link FlinkReadFloor}): what the framework costs before any curation;
  *   <li><b>curation job</b>: a bounded {@link CurationJob} run from the same topic to a committed Parquet snapshot,
  *       wall-clock from submission to the written manifest, MiniCluster start-up included;
  *   <li><b>latency</b>: an unbounded job on a second topic while judgements are produced at a fixed rate with their
@@ -81,7 +83,8 @@ public final class CurationBenchmark {
      * @param latencyDuration how long the latency phase produces; zero leaves the phase out
      * @param checkpointInterval of the latency phase's job: how often files are committed (the throughput phase keeps
      *     the job's default)
-     * @param warmupJudgements judgements of a separate topic that both the raw consumer and a curation job go through
+     * @param warmupJudgements judgements of a separate topic that the raw consumer, the read floor and a curation job go
+     *     through
      *     before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM
      * @param aggregator the curation jobs' label aggregator (see {@link io.prefpipe.flink.curate.Aggregators})
      */
@@ -106,8 +109,8 @@ public final class CurationBenchmark {
     public record Latency(long pairs, double rate, Duration p50, Duration p99, Duration max) {}
 
     /** @param latency {@code null} when the latency phase was left out */
-    public record Result(long bytesProduced, Duration produceTime, Phase rawConsumer, Phase curation,
-            CurationReport report, Latency latency) {
+    public record Result(long bytesProduced, Duration produceTime, Phase rawConsumer, Phase flinkReadFloor,
+            Phase curation, CurationReport report, Latency latency) {
         public double ratio() {
             return curation.recordsPerSecond() / rawConsumer.recordsPerSecond();
         }
@@ -121,7 +124,7 @@ public final class CurationBenchmark {
         this.console = console;
     }
 
-    public Result run() throws IOException, InterruptedException {
+    public Result run() throws Exception {
         if (options.warmupJudgements() > 0) {
             warmUp();
         }
@@ -136,6 +139,8 @@ public final class CurationBenchmark {
                 produceTime.toNanos() / 1e9);
 
         Phase raw = measure("raw consumer", () -> consumeAndDecode(topic, n));
+        Phase floor = measure("Flink read floor", () -> FlinkReadFloor.run(options.bootstrap(), topic,
+                options.parallelism()));
         AtomicReference<CurationReport> report = new AtomicReference<>();
         Phase curation = measure("curation job", () -> {
             // the job's own checkpoint interval: what a user runs; only the latency phase commits more often
@@ -145,14 +150,14 @@ public final class CurationBenchmark {
             return r.eventsIn();
         });
         Latency latency = options.latencyDuration().isZero() ? null : latency();
-        return new Result(bytes, produceTime, raw, curation, report.get(), latency);
+        return new Result(bytes, produceTime, raw, floor, curation, report.get(), latency);
     }
 
     /**
-     * Runs the raw consumer and a curation job over judgements of their own, unmeasured: a JVM spends tens of CPU
+     * Runs the raw consumer, the read floor and a curation job over judgements of their own, unmeasured: a JVM spends tens of CPU
      * seconds compiling Flink's, Kafka's and Parquet's hot code, which a long-running job pays once at its start.
      */
-    private void warmUp() throws IOException, InterruptedException {
+    private void warmUp() throws Exception {
         String topic = "bench.warmup";
         Topics.ensure(options.bootstrap(), List.of(topic), options.partitions(), (short) 1);
         BenchFeedback.Config c = options.feedback();
@@ -161,6 +166,7 @@ public final class CurationBenchmark {
         produce(topic, new BenchFeedback(new BenchFeedback.Config(n, c.promptBytes(), c.responseBytes(), c.minVotes(),
                 c.maxVotes(), c.annotators(), c.seed() + 2), Instant.parse("2025-06-01T00:00:00Z")), 0, true);
         consumeAndDecode(topic, n);
+        FlinkReadFloor.run(options.bootstrap(), topic, options.parallelism());
         CurationJob.run(jobConfig(topic, "warmup", true, CurationJobOptions.CHECKPOINT_INTERVAL.defaultValue()),
                 CurationProgressListener.NONE);
         console.printf(Locale.ROOT, "warm-up: %,d judgements produced, consumed and curated in %.1f s%n", n,
@@ -339,10 +345,10 @@ public final class CurationBenchmark {
     }
 
     private interface Measured {
-        long run() throws IOException, InterruptedException;
+        long run() throws Exception;
     }
 
-    private Phase measure(String name, Measured work) throws IOException, InterruptedException {
+    private Phase measure(String name, Measured work) throws Exception {
         console.printf(Locale.ROOT, "%s ...%n", name);
         resetPeaks();
         CpuTimes cpu = CpuTimes.start();

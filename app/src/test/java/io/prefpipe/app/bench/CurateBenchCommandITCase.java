@@ -34,7 +34,8 @@ class CurateBenchCommandITCase {
         assertThat(code).as(out).isZero();
         assertThat(out).contains("warm-up: 1,000 judgements produced, consumed and curated",
                 "produced 4,000 judgements", "reconciled");
-        assertThat(out).containsPattern("raw consumer\\s+4,000\\s").containsPattern("curation job\\s+4,000\\s");
+        assertThat(out).containsPattern("raw consumer\\s+4,000\\s").containsPattern("Flink read floor\\s+4,000\\s")
+                .containsPattern("curation job\\s+4,000\\s");
         Matcher fates = Pattern.compile("curation: 4,000 in = ([\\d,]+) curated \\+ ([\\d,]+) filtered \\+ 0"
                 + " dead-lettered \\(reconciled\\)").matcher(out);
         assertThat(fates.find()).as(out).isTrue();
@@ -43,7 +44,9 @@ class CurateBenchCommandITCase {
                 .containsPattern("event -> committed file at 500 judgements/s: p50 \\d+ ms, p99 \\d+ ms")
                 .containsPattern("without the JIT compilers' time the job took \\d+\\.\\d CPU-µs per judgement: at"
                         + " most [\\d,]+ judgements/s on \\d+ cores")
-                .containsPattern("JVM: JIT compilers\\s+[\\d.]+ s\\s+[\\d.]+ s");
+                .containsPattern("Flink read floor / raw consumer: \\d+\\.\\d\\d; over the floor the curation graph"
+                        + " takes -?\\d+\\.\\d CPU-µs per judgement")
+                .containsPattern("JVM: JIT compilers\\s+[\\d.]+ s\\s+[\\d.]+ s\\s+[\\d.]+ s");
     }
 
     private static long number(String text) {
