@@ -25,7 +25,7 @@ final class StoreOptions {
                     + " credentials).")
     Path confDir;
 
-    @Option(names = "--flink-plugins-dir", defaultValue = "${env:FLINK_PLUGINS_DIR:-${sys:prefpipe.plugins.dir}}",
+    @Option(names = "--flink-plugins-dir", defaultValue = "${env:FLINK_PLUGINS_DIR:-${sys:prefpipe.plugins.dir:-}}",
             paramLabel = "DIR", description = "Flink plugins folder (default: $FLINK_PLUGINS_DIR, else the S3 plugin"
                     + " the prefpipe launcher ships).")
     Path pluginsDir;
@@ -37,8 +37,22 @@ final class StoreOptions {
      */
     URI locate(String field, String text) throws IOException {
         URI location = Locations.parse(field, text);
+        if ("hdfs".equals(location.getScheme()) && !hadoopClientPresent()) {
+            throw new IOException(field + " " + location + " is on HDFS, which needs Hadoop's client on the classpath:"
+                    + " set HADOOP_CLASSPATH, e.g. HADOOP_CLASSPATH=$(hadoop classpath) ./prefpipe ...");
+        }
         setUpFor(location);
         return location;
+    }
+
+    /** Whether Hadoop's HDFS client is here: the launcher carries only the Hadoop classes Parquet needs. */
+    private static boolean hadoopClientPresent() {
+        try {
+            Class.forName("org.apache.hadoop.hdfs.DistributedFileSystem", false, StoreOptions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /**
@@ -58,7 +72,8 @@ final class StoreOptions {
             }
             config = GlobalConfiguration.loadConfiguration(confDir.toString());
         }
-        if (pluginsDir == null) {
+        // outside the launcher, with neither default set, picocli gives the empty default as an empty path
+        if (pluginsDir == null || pluginsDir.toString().isEmpty()) {
             FileSystem.initialize(config, null);
             return;
         }

@@ -66,6 +66,18 @@ class SnapshotCommandTest {
     }
 
     @Test
+    void list_onHdfsWithoutHadoopsClient_saysToSetHadoopClasspath() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(false).setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("snapshot", "list", "--dir", "hdfs://127.0.0.1:1/snapshots");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("prefpipe snapshot list: --dir hdfs://127.0.0.1:1/snapshots is on HDFS,"
+                + " which needs Hadoop's client on the classpath: set HADOOP_CLASSPATH");
+    }
+
+    @Test
     void show_aTrainingCheckpointsManifest_isRefusedNamingIt() throws Exception {
         Path checkpoint = Files.createDirectories(dir.resolve("dpo-1"));
         Files.writeString(checkpoint.resolve("manifest.json"), "{\"formatVersion\": 1, \"checkpointId\": \"dpo-1\"}");
