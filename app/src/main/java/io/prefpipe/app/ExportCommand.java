@@ -31,7 +31,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", required = true, description = "Output format; only trl for now.")
     String format;
 
-    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its location in a store such as S3 (s3://...), fetched first.")
+    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its"
+            + " location in a store such as S3 (s3://...), fetched first.")
     String snapshot;
 
     @Mixin

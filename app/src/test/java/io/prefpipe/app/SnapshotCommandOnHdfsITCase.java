@@ -46,7 +46,8 @@ class SnapshotCommandOnHdfsITCase {
         // -Dtest=... selects a test in every surefire execution, also in the one without Hadoop's client
         Assumptions.assumeTrue(SnapshotCommandOnHdfsITCase.class.getClassLoader()
                         .getResource("org/apache/hadoop/hdfs/MiniDFSCluster.class") != null,
-                "Hadoop's MiniDFSCluster is not on this classpath; this test runs in app's surefire execution hdfs-test");
+                "Hadoop's MiniDFSCluster is not on this classpath; this test runs in app's surefire execution"
+                        + " hdfs-test");
         storage = Files.createTempDirectory("prefpipe-hdfs-");
         Configuration conf = new Configuration();
         // one datanode: a block cannot have more replicas than that

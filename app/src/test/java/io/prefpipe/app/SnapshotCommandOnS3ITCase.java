@@ -213,7 +213,7 @@ class SnapshotCommandOnS3ITCase {
 
     private record Captured(int exit, String output) {}
 
-    /** Runs {@code command}, which prints to {@code System.out} as the training commands do, capturing what it prints. */
+    /** Runs {@code command}, which prints to {@code System.out} as the training commands do; captures that. */
     private static Captured captured(IntSupplier command) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = System.out;

@@ -63,8 +63,9 @@ public final class CurateBenchCommand implements Callable<Integer> {
     long checkpointMillis;
 
     @Option(names = "--warmup-judgements", defaultValue = "200000", description = "Judgements of a separate topic"
-            + " that the raw consumer, the read floor and a curation job go through, unmeasured, before the measured phases, so that"
-            + " the JIT compiler has compiled the hot code; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
+            + " that the raw consumer, the read floor and a curation job go through, unmeasured, before the measured"
+            + " phases, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM (default:"
+            + " ${DEFAULT-VALUE}).")
     long warmupJudgements;
 
     @Option(names = "--aggregator", defaultValue = "mv", description = "Label aggregator of the curation jobs, as"

@@ -83,9 +83,9 @@ public final class CurationBenchmark {
      * @param latencyDuration how long the latency phase produces; zero leaves the phase out
      * @param checkpointInterval of the latency phase's job: how often files are committed (the throughput phase keeps
      *     the job's default)
-     * @param warmupJudgements judgements of a separate topic that the raw consumer, the read floor and a curation job go
-     *     through
-     *     before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM
+     * @param warmupJudgements judgements of a separate topic that the raw consumer, the read floor and a curation job
+     *     go through before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a
+     *     cold JVM
      * @param aggregator the curation jobs' label aggregator (see {@link io.prefpipe.flink.curate.Aggregators})
      */
     public record Options(String bootstrap, Path workDir, BenchFeedback.Config feedback, int partitions,
@@ -154,8 +154,9 @@ public final class CurationBenchmark {
     }
 
     /**
-     * Runs the raw consumer, the read floor and a curation job over judgements of their own, unmeasured: a JVM spends tens of CPU
-     * seconds compiling Flink's, Kafka's and Parquet's hot code, which a long-running job pays once at its start.
+     * Runs the raw consumer, the read floor and a curation job over judgements of their own, unmeasured: a JVM spends
+     * tens of CPU seconds compiling Flink's, Kafka's and Parquet's hot code, which a long-running job pays once at its
+     * start.
      */
     private void warmUp() throws Exception {
         String topic = "bench.warmup";

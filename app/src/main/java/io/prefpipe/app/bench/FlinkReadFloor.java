@@ -1,5 +1,6 @@
 package io.prefpipe.app.bench;
 
+import io.prefpipe.flink.curate.CurationJob;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.schema.FeedbackEvent;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -9,9 +10,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -30,14 +28,7 @@ final class FlinkReadFloor {
     /** Reads {@code topic} from its start to its current end; returns the values decoded. */
     static long run(String bootstrap, String topic, int parallelism) throws Exception {
         Configuration c = new Configuration();
-        String loopback = "127.0.0.1";
-        c.set(RestOptions.BIND_ADDRESS, loopback);
-        c.set(RestOptions.ADDRESS, loopback);
-        c.set(RestOptions.BIND_PORT, "0");
-        c.set(JobManagerOptions.ADDRESS, loopback);
-        c.set(JobManagerOptions.BIND_HOST, loopback);
-        c.set(TaskManagerOptions.HOST, loopback);
-        c.set(TaskManagerOptions.BIND_HOST, loopback);
+        CurationJob.bindToLoopback(c);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, c);
         KafkaSource<byte[]> source = KafkaSource.<byte[]>builder()
                 .setBootstrapServers(bootstrap)

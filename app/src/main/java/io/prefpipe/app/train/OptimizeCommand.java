@@ -65,7 +65,8 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--loss", required = true, description = "dpo, cdpo, rdpo, ipo, hinge, rpo, lipo or nash-md.")
     String loss;
 
-    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its location in a store such as S3 (s3://...), fetched first.")
+    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its"
+            + " location in a store such as S3 (s3://...), fetched first.")
     String snapshot;
 
     @Mixin

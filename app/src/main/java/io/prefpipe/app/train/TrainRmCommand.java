@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
         })
 public final class TrainRmCommand implements Callable<Integer> {
 
-    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its location in a store such as S3 (s3://...), fetched first.")
+    @Option(names = "--snapshot", required = true, description = "Snapshot folder (with its manifest), or its"
+            + " location in a store such as S3 (s3://...), fetched first.")
     String snapshot;
 
     @Mixin

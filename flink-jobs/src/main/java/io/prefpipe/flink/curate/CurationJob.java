@@ -221,14 +221,7 @@ public final class CurationJob {
      */
     static Configuration localConfiguration(CurationJobConfig config, Path checkpointDir) {
         Configuration c = jobConfiguration(config);
-        String loopback = "127.0.0.1";
-        c.set(RestOptions.BIND_ADDRESS, loopback);
-        c.set(RestOptions.ADDRESS, loopback);
-        c.set(RestOptions.BIND_PORT, "0");
-        c.set(JobManagerOptions.ADDRESS, loopback);
-        c.set(JobManagerOptions.BIND_HOST, loopback);
-        c.set(TaskManagerOptions.HOST, loopback);
-        c.set(TaskManagerOptions.BIND_HOST, loopback);
+        bindToLoopback(c);
         // Tasks report accumulators to the job manager with their heartbeats (10 s by default); running counts are
         // read from there, so they are only as fresh as the last heartbeat.
         c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
@@ -245,6 +238,21 @@ public final class CurationJob {
         }
         c.addAll(settings);
         return c;
+    }
+
+    /**
+     * Binds every endpoint of a MiniCluster configured by {@code c} to 127.0.0.1, its REST endpoint to a free port: a
+     * local run neither listens on the machine's network nor collides with another on a fixed port.
+     */
+    public static void bindToLoopback(Configuration c) {
+        String loopback = "127.0.0.1";
+        c.set(RestOptions.BIND_ADDRESS, loopback);
+        c.set(RestOptions.ADDRESS, loopback);
+        c.set(RestOptions.BIND_PORT, "0");
+        c.set(JobManagerOptions.ADDRESS, loopback);
+        c.set(JobManagerOptions.BIND_HOST, loopback);
+        c.set(TaskManagerOptions.HOST, loopback);
+        c.set(TaskManagerOptions.BIND_HOST, loopback);
     }
 
     private static Path temporaryCheckpointDir() {
