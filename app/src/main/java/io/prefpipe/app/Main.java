@@ -26,7 +26,7 @@ public final class Main {
     }
 
     /** The launcher's command line; refused inputs end in one line naming the reason unless {@code stackTraces}. */
-    static CommandLine commandLine(boolean stackTraces) {
+    public static CommandLine commandLine(boolean stackTraces) {
         CommandLine cli = new CommandLine(new PrefpipeCommand()).setCaseInsensitiveEnumValuesAllowed(true)
                 // our descriptions are written in lines of up to 120 characters; at picocli's default 80 each of them
                 // wrapped into a long and a short line

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +77,11 @@ public final class CurateBenchCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", description = "A Kafka broker to use instead of an embedded one.")
     String bootstrap;
 
+    @Option(names = {"-D", "--flink-setting"}, paramLabel = "KEY=VALUE", description = "A Flink setting of the"
+            + " curation jobs, as curate -D takes it, e.g. -D state.backend.type=rocksdb"
+            + " -D execution.checkpointing.incremental=true; repeatable.")
+    Map<String, String> flinkSettings = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (!Aggregators.names().contains(aggregator)) {
@@ -88,14 +94,15 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 : null) {
             String servers = broker == null ? bootstrap : broker.bootstrapServers();
             System.out.printf(Locale.ROOT, "broker %s%s, %,d judgements, %d partitions, job parallelism %d,"
-                    + " aggregator %s, %d cores, %s%n", servers, broker == null ? "" : " (embedded)", judgements,
-                    partitions, parallelism, aggregator,
+                    + " aggregator %s%s, %d cores, %s%n", servers, broker == null ? "" : " (embedded)", judgements,
+                    partitions, parallelism, aggregator, flinkSettings.isEmpty() ? "" : ", Flink settings "
+                            + flinkSettings,
                     Runtime.getRuntime().availableProcessors(), warmupJudgements == 0 ? "cold JVM (no warm-up)"
                             : String.format(Locale.ROOT, "JVM warmed up on %,d other judgements", warmupJudgements));
             CurationBenchmark.Result r = new CurationBenchmark(new CurationBenchmark.Options(servers,
                     work.resolve("snapshots"), BenchFeedback.Config.standard(judgements), partitions, parallelism,
                     latencyRate, Duration.ofSeconds(latencySeconds), Duration.ofMillis(checkpointMillis),
-                    warmupJudgements, aggregator),
+                    warmupJudgements, aggregator, flinkSettings),
                     System.out).run();
             print(r);
             return 0;

@@ -87,10 +87,15 @@ public final class CurationBenchmark {
      *     go through before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a
      *     cold JVM
      * @param aggregator the curation jobs' label aggregator (see {@link io.prefpipe.flink.curate.Aggregators})
+     * @param flinkSettings Flink settings of the curation jobs' MiniClusters, e.g. the state backend
      */
     public record Options(String bootstrap, Path workDir, BenchFeedback.Config feedback, int partitions,
             int parallelism, int latencyRate, Duration latencyDuration, Duration checkpointInterval,
-            long warmupJudgements, String aggregator) {}
+            long warmupJudgements, String aggregator, Map<String, String> flinkSettings) {
+        public Options {
+            flinkSettings = Map.copyOf(flinkSettings);
+        }
+    }
 
     /** Records/s, memory and CPU time of one phase. */
     public record Phase(String name, long records, Duration elapsed, long peakRssBytes, long peakHeapBytes,
@@ -125,6 +130,9 @@ public final class CurationBenchmark {
     }
 
     public Result run() throws Exception {
+        // a Flink setting the job sets itself is refused now, not after minutes of producing
+        CurationJob.checkFlinkSettings(jobConfig("bench.check", "check", true,
+                CurationJobOptions.CHECKPOINT_INTERVAL.defaultValue()));
         if (options.warmupJudgements() > 0) {
             warmUp();
         }
@@ -180,7 +188,9 @@ public final class CurationBenchmark {
      */
     private CurationJobConfig jobConfig(String topic, String name, boolean bounded, Duration checkpointInterval) {
         String id = "bench-" + name + "-" + System.currentTimeMillis();
-        return CurationJobConfig.builder()
+        CurationJobConfig.Builder b = CurationJobConfig.builder();
+        options.flinkSettings().forEach(b::setFlinkSetting);
+        return b
                 .setBootstrapServers(options.bootstrap())
                 .setFeedbackTopic(topic)
                 .setFeedbackJsonTopic(topic + ".json")

@@ -2,9 +2,12 @@ package io.prefpipe.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prefpipe.app.Main;
 import io.prefpipe.app.PrefpipeCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,13 +28,14 @@ class CurateBenchCommandITCase {
         try {
             code = new CommandLine(new PrefpipeCommand()).execute("bench", "curate", "--judgements", "4000",
                     "--warmup-judgements", "1000", "--latency-seconds", "2", "--latency-rate", "500",
-                    "--checkpoint-interval-ms", "300");
+                    "--checkpoint-interval-ms", "300", "-D", "state.backend.type=rocksdb");
         } finally {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
 
         assertThat(code).as(out).isZero();
+        assertThat(out).contains("Flink settings {state.backend.type=rocksdb}");
         assertThat(out).contains("warm-up: 1,000 judgements produced, consumed and curated",
                 "produced 4,000 judgements", "reconciled");
         assertThat(out).containsPattern("raw consumer\\s+4,000\\s").containsPattern("Flink read floor\\s+4,000\\s")
@@ -47,6 +51,19 @@ class CurateBenchCommandITCase {
                 .containsPattern("Flink read floor / raw consumer: \\d+\\.\\d\\d; over the floor the curation graph"
                         + " takes -?\\d+\\.\\d CPU-µs per judgement")
                 .containsPattern("JVM: JIT compilers\\s+[\\d.]+ s\\s+[\\d.]+ s\\s+[\\d.]+ s");
+    }
+
+    @Test
+    void benchCurate_aFlinkSettingTheJobSetsItself_isRefusedBeforeAnythingRuns() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(false).setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("bench", "curate", "--bootstrap", "127.0.0.1:1", "-D",
+                "execution.checkpointing.interval=1s");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("Flink setting 'execution.checkpointing.interval' is one the curation job"
+                + " sets itself");
     }
 
     private static long number(String text) {
