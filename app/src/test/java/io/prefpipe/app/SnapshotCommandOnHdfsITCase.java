@@ -6,11 +6,8 @@ import io.prefpipe.optimizer.data.SnapshotFixture;
 import io.prefpipe.optimizer.data.SnapshotReader;
 import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,18 +96,11 @@ class SnapshotCommandOnHdfsITCase {
     @Test
     void export_readsTheCutFromHdfs() throws Exception {
         Path out = dir.resolve("c1.jsonl");
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = cli(new StringWriter()).execute("export", "--format", "trl", "--snapshot", cut, "--fetch-to",
-                    dir.resolve("fetched").toString(), "--out", out.toString());
-        } finally {
-            System.setOut(stdout);
-        }
 
-        assertThat(code).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+        StdoutCapture.Run run = StdoutCapture.run(() -> cli(new StringWriter()).execute("export", "--format", "trl",
+                "--snapshot", cut, "--fetch-to", dir.resolve("fetched").toString(), "--out", out.toString()));
+
+        assertThat(run.exit()).as(run.output()).isZero();
         assertThat(Files.readAllLines(out)).hasSize(25);
     }
 

@@ -12,18 +12,14 @@ import io.prefpipe.optimizer.model.PolicyModel;
 import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.testing.S3Server;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
@@ -136,7 +132,7 @@ class SnapshotCommandOnS3ITCase {
         Path fetched = dir.resolve("fetched");
         Path checkpoint = dir.resolve("dpo");
 
-        Captured run = captured(() -> cli(new StringWriter()).execute(withStore("optimize", "--loss", "dpo",
+        StdoutCapture.Run run = StdoutCapture.run(() -> cli(new StringWriter()).execute(withStore("optimize", "--loss", "dpo",
                 "--snapshot", CUT, "--fetch-to", fetched.toString(), "--base", base.toString(), "--out",
                 checkpoint.toString(), "--steps", "4", "--batch-size", "4")));
 
@@ -146,7 +142,7 @@ class SnapshotCommandOnS3ITCase {
         assertThat(CheckpointManifest.read(checkpoint).lineage()).isEqualTo(SnapshotLineage.of(manifest));
 
         Path export = dir.resolve("c1.jsonl");
-        Captured exported = captured(() -> cli(new StringWriter()).execute(withStore("export", "--format", "trl",
+        StdoutCapture.Run exported = StdoutCapture.run(() -> cli(new StringWriter()).execute(withStore("export", "--format", "trl",
                 "--snapshot", CUT, "--fetch-to", fetched.toString(), "--out", export.toString())));
 
         assertThat(exported.exit()).as(exported.output()).isZero();
@@ -208,21 +204,6 @@ class SnapshotCommandOnS3ITCase {
                     OutputStream out = target.getFileSystem().create(target, WriteMode.OVERWRITE)) {
                 in.transferTo(out);
             }
-        }
-    }
-
-    private record Captured(int exit, String output) {}
-
-    /** Runs {@code command}, which prints to {@code System.out} as the training commands do; captures that. */
-    private static Captured captured(IntSupplier command) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            int exit = command.getAsInt();
-            return new Captured(exit, bytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
         }
     }
 

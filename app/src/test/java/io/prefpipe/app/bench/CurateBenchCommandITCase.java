@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prefpipe.app.Main;
 import io.prefpipe.app.PrefpipeCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.prefpipe.app.StdoutCapture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -21,18 +19,11 @@ import picocli.CommandLine;
 class CurateBenchCommandITCase {
     @Test
     void benchCurate_smallRun_measuresBothPhasesAndTheLatencyAndReconciles() throws Exception {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int code;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            code = new CommandLine(new PrefpipeCommand()).execute("bench", "curate", "--judgements", "4000",
-                    "--warmup-judgements", "1000", "--latency-seconds", "2", "--latency-rate", "500",
-                    "--checkpoint-interval-ms", "300", "-D", "state.backend.type=rocksdb");
-        } finally {
-            System.setOut(original);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
+        StdoutCapture.Run run = StdoutCapture.run(() -> new CommandLine(new PrefpipeCommand()).execute("bench",
+                "curate", "--judgements", "4000", "--warmup-judgements", "1000", "--latency-seconds", "2",
+                "--latency-rate", "500", "--checkpoint-interval-ms", "300", "-D", "state.backend.type=rocksdb"));
+        int code = run.exit();
+        String out = run.output();
 
         assertThat(code).as(out).isZero();
         assertThat(out).contains("Flink settings {state.backend.type=rocksdb}");
