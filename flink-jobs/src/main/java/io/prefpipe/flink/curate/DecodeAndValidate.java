@@ -116,7 +116,9 @@ final class DecodeAndValidate extends ProcessFunction<KafkaPayload, ValidEvent>
         if (violation.isPresent()) {
             deadLetter(payload, violation.get(), ctx);
         } else {
-            out.collect(ValidEvent.of(event, json ? codec.encode(event) : payload.value()));
+            ValidEvent.Origin origin = new ValidEvent.Origin(payload.topic(), payload.partition(), payload.offset(),
+                    json ? payload.value() : null);
+            out.collect(ValidEvent.of(event, json ? codec.encode(event) : payload.value(), origin));
         }
     }
 

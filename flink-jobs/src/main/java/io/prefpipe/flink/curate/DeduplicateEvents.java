@@ -27,8 +27,9 @@ import org.apache.flink.util.Collector;
  * The mark expires after the TTL so state does not grow without bound; a redelivery later than that is not recognised
  * here. The fingerprint was taken when the event was decoded ({@link ValidEvent#fingerprint()}).
  *
- * <p>A conflicting event's dead letter holds the event's Avro encoding ({@link ValidEvent#avro()}: the message itself
- * when it came as Avro, the parsed event's encoding when it came as JSON), and has no source position.
+ * <p>A conflicting event's dead letter holds the message as received and its source position, from the event's
+ * {@link ValidEvent#origin()}. Events go on without their origin: curation has no use for it, and would keep it in
+ * state until their comparison is decided.
  */
 final class DeduplicateEvents extends KeyedProcessFunction<String, ValidEvent, ValidEvent>
         implements CheckpointedFunction {
@@ -66,15 +67,16 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, ValidEvent, V
         Long first = fingerprint.value();
         if (first == null) {
             fingerprint.update(content);
-            out.collect(event);
+            out.collect(event.withoutOrigin());
         } else if (first == content) {
             fates.filtered(FilterReason.DUPLICATE);
         } else {
             fates.deadLettered(RejectReason.CONFLICTING_DUPLICATE.code());
             Violation v = new Violation(RejectReason.CONFLICTING_DUPLICATE, "event_id", "event_id '"
                     + event.eventId() + "' was seen before with other content; the first event was kept");
-            DeadLetter d = DeadLetters.of(event.avro(), v, DecodeAndValidate.STAGE,
-                    Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
+            ValidEvent.Origin origin = event.origin();
+            DeadLetter d = DeadLetters.ofMessage(event.receivedMessage(), v, DecodeAndValidate.STAGE, origin.topic(),
+                    origin.partition(), origin.offset(), Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
             ctx.output(DecodeAndValidate.DEAD_LETTERS, d);
         }
     }

@@ -12,7 +12,7 @@ import org.apache.flink.api.common.state.CheckpointListener;
  * Passes every valid event through a test's probe on {@link FeedbackEvent}s (see {@link CurationJob}), which may
  * inject a fault or slow the stream down. The probe gets this task's runtime context, its lifecycle and, if it listens
  * for them, its completed checkpoints. An event the probe returns unchanged goes on as it came; one it replaces goes
- * on as the replacement.
+ * on as the replacement, from the same message.
  */
 final class ProbeValidEvents extends RichMapFunction<ValidEvent, ValidEvent> implements CheckpointListener {
     private static final long serialVersionUID = 1L;
@@ -44,7 +44,7 @@ final class ProbeValidEvents extends RichMapFunction<ValidEvent, ValidEvent> imp
     public ValidEvent map(ValidEvent event) throws Exception {
         FeedbackEvent decoded = codec.decode(event.avro());
         FeedbackEvent probed = probe.map(decoded);
-        return probed == decoded ? event : ValidEvent.of(probed, codec.encode(probed));
+        return probed == decoded ? event : ValidEvent.of(probed, codec.encode(probed), event.origin());
     }
 
     @Override

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.schema.FeedbackEvent;
 import io.prefpipe.schema.PreferencePair;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,32 @@ class CurateComparisonsTest {
         });
     }
 
+    /**
+     * State written by the code before events carried their origin (ValidEvent's first format): two votes of c1
+     * waiting, with majority vote. {@code src/test/migration/make-format1-snapshot.sh} made it.
+     */
+    @Test
+    void stateOfTheFormatWithoutOrigin_isRestored_andItsWaitingEventsAreDecided() throws Exception {
+        harness.close();
+        OperatorSubtaskState format1 = OperatorSnapshotUtil.readStateHandle(
+                Path.of(getClass().getResource("/migration/curate-comparisons-format1.snapshot").toURI()).toString());
+        harness = open("mv", format1);
+
+        send(vote("c1-2", "c1", "b", 2));
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(p -> {
+            assertThat(p.getAggregator()).isEqualTo("mv");
+            assertThat(p.getSourceEventIds()).containsExactly("c1-0", "c1-1", "c1-2");
+            assertThat(p.getChosenId()).isEqualTo("a");
+        });
+        // and the migrated state snapshots in the current format
+        OperatorSubtaskState migrated = harness.snapshot(2, 0);
+        harness.close();
+        harness = open("mv", migrated);
+        send(vote("c1-3", "c1", "a", 3));
+        assertThat(harness.extractOutputValues()).as("c1 stays closed").isEmpty();
+    }
+
     /** Three votes, two for response a: complete at {@code emitAfterVotes} = 3. */
     private void completeComparison(String comparisonId) throws Exception {
         for (int i = 0; i < 3; i++) {
@@ -134,8 +162,10 @@ class CurateComparisonsTest {
     }
 
     private void send(FeedbackEvent event) throws Exception {
-        harness.processElement(ValidEvent.of(event, codec.encode(event)),
-                event.getEventTime().toEpochMilli());
+        // as dedupe passes it on: without its origin
+        ValidEvent valid = ValidEvent.of(event, codec.encode(event), new ValidEvent.Origin("feedback", 0, 0, null))
+                .withoutOrigin();
+        harness.processElement(valid, event.getEventTime().toEpochMilli());
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, ValidEvent, AnnotatorModelUpdate, PreferencePair> open(

@@ -64,14 +64,8 @@ final class HostileFeedback {
      * @param eventId the event id it carries, when it has one the test can rely on
      * @param category what kind of input it is, for failure messages
      * @param fate what must become of it
-     * @param decoded for an event that is dead-lettered after decoding (a reused id), its Avro encoding, which is
-     *     what its dead letter holds; null otherwise
      */
-    record Message(Topic topic, byte[] value, String eventId, String category, Fate fate, byte[] decoded) {
-        Message(Topic topic, byte[] value, String eventId, String category, Fate fate) {
-            this(topic, value, eventId, category, fate, null);
-        }
-    }
+    record Message(Topic topic, byte[] value, String eventId, String category, Fate fate) {}
 
     /** A pair the valid judgements must produce. */
     record ExpectedPair(String comparisonId, String chosenId, String rejectedId, int votes) {}
@@ -444,7 +438,7 @@ final class HostileFeedback {
             original.setPrompt(original.getPrompt() + " (edited)");
         }
         return new Message(topic, encode(topic, original), original.getEventId(), "id reused with other content",
-                new Fate.DeadLettered("conflicting_duplicate", "event_id"), codec.encode(original));
+                new Fate.DeadLettered("conflicting_duplicate", "event_id"));
     }
 
     private static Fate identicalResponses(FeedbackEvent e) {

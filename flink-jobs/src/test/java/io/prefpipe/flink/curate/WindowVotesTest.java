@@ -30,7 +30,7 @@ class WindowVotesTest {
     private static List<WindowVote> votes(FeedbackEvent event) {
         List<WindowVote> out = new ArrayList<>();
         ValidEvent valid = new ValidEvent(event.getEventId(), event.getComparisonId(),
-                event.getEventTime().toEpochMilli(), 0, new byte[0], WindowVotes.of(event));
+                event.getEventTime().toEpochMilli(), 0, new byte[0], WindowVotes.of(event), null);
         new WindowVotes().flatMap(valid, new Collector<>() {
             @Override
             public void collect(WindowVote v) {

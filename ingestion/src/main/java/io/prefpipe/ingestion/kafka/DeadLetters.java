@@ -63,18 +63,6 @@ public final class DeadLetters {
                 .build();
     }
 
-    /**
-     * A dead letter for an input with no source position to record, such as an event a stage rejects after decoding.
-     *
-     * @param payload the input as bytes, e.g. the event's Avro encoding
-     * @param violation why it was rejected
-     * @param stage the stage that rejected it
-     * @param time when it was rejected
-     */
-    public static DeadLetter of(byte[] payload, Violation violation, String stage, Instant time) {
-        return builder(payload, violation, stage, time).build();
-    }
-
     private static DeadLetter.Builder builder(byte[] payload, Violation violation, String stage, Instant time) {
         String message = shorten(violation.message(), MAX_MESSAGE_CHARS);
         byte[] kept = payload;
