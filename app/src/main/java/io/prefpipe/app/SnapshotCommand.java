@@ -46,13 +46,14 @@ import picocli.CommandLine;
         header = "Lists, shows and cuts curated snapshots.",
         mixinStandardHelpOptions = true,
         subcommands = {SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Cut.class,
-            SnapshotCommand.Fetch.class},
+            SnapshotCommand.Fetch.class, SnapshotCommand.Cache.class},
         description = {
             "A snapshot is a folder with manifest.json naming its Parquet files (rows, SHA-256), the Kafka offsets",
             "they cover, the counts of every event's fate, the label-noise estimate and the schema. Bounded",
             "`curate --bounded` runs write one; `snapshot cut` cuts one from a running unbounded job.",
             "Locations are local folders or URIs of a store a Flink plugin serves (s3://bucket/snapshots with the",
-            "S3 plugin prefpipe ships); `snapshot fetch` copies a snapshot from there into a local folder."
+            "S3 plugin prefpipe ships); `snapshot fetch` copies a snapshot from there into a local folder, and",
+            "`snapshot cache` lists and prunes the copies training and export fetch by themselves."
         })
 final class SnapshotCommand implements Runnable {
     private static final DateTimeFormatter CUT_ID =
@@ -61,7 +62,7 @@ final class SnapshotCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(new CommandLine(this),
-                "name a subcommand: list, show or cut");
+                "name a subcommand: list, show, cut, fetch or cache");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -271,6 +272,60 @@ final class SnapshotCommand implements Runnable {
                             + " %.1f s)%n", fetched.filesCopied() == 0 ? "already fetched" : "fetched",
                     m.snapshotId(), m.totalRows(), m.files().size(), fetched.folder(), fetched.filesCopied(),
                     fetched.bytesCopied(), (System.nanoTime() - start) / 1e9);
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "cache", mixinStandardHelpOptions = true, description = {
+        "Lists the local copies of remote snapshots that train-rm, optimize, eval and export fetched by themselves",
+        "(without --fetch-to), least recently used first, and with --prune removes those unused for a while.",
+        "A copy's last use is when a command last read it; incomplete copies are fetches or removals cut short."})
+    static final class Cache implements Callable<Integer> {
+        private static final DateTimeFormatter USED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .withZone(ZoneOffset.UTC);
+
+        @Option(names = "--cache-dir", paramLabel = "DIR", description = "The cache folder (default: $"
+                + SnapshotCache.CACHE_DIR_ENV + ", else ~/.cache/prefpipe).")
+        Path cacheDir;
+
+        @Option(names = "--prune", description = "Remove the copies no command has used for --unused-days.")
+        boolean prune;
+
+        @Option(names = "--unused-days", defaultValue = "14", paramLabel = "DAYS",
+                description = "With --prune: how many days unused a copy is removed after (default: ${DEFAULT-VALUE};"
+                        + " 0 removes every copy).")
+        int unusedDays;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (unusedDays < 0) {
+                throw new ParameterException(spec.commandLine(), "--unused-days must be >= 0, got " + unusedDays);
+            }
+            SnapshotCache cache = cacheDir != null ? new SnapshotCache(cacheDir) : SnapshotCache.atDefaultLocation();
+            PrintWriter out = spec.commandLine().getOut();
+            List<SnapshotCache.Entry> entries = cache.entries();
+            out.printf("%d cached snapshot cop%s in %s%n", entries.size(), entries.size() == 1 ? "y" : "ies",
+                    cache.folder());
+            for (SnapshotCache.Entry e : entries) {
+                out.printf(Locale.ROOT, "  %s  %,15d bytes  %-24s %s%n", USED.format(e.lastUsed()), e.bytes(),
+                        e.incomplete() ? "(incomplete)" : e.snapshotId(), e.location());
+            }
+            long total = entries.stream().mapToLong(SnapshotCache.Entry::bytes).sum();
+            out.printf(Locale.ROOT, "total %,d bytes%n", total);
+            if (prune) {
+                List<SnapshotCache.Entry> removed = cache.prune(Duration.ofDays(unusedDays), Instant.now());
+                for (SnapshotCache.Entry e : removed) {
+                    out.printf("removed %s (%s, last used %s)%n", e.folder(),
+                            e.incomplete() ? "incomplete" : e.snapshotId(), USED.format(e.lastUsed()));
+                }
+                long freed = removed.stream().mapToLong(SnapshotCache.Entry::bytes).sum();
+                out.printf(Locale.ROOT, "pruned %d cop%s unused for %d day(s): %,d bytes freed, %d kept%n",
+                        removed.size(), removed.size() == 1 ? "y" : "ies", unusedDays, freed,
+                        entries.size() - removed.size());
+            }
             out.flush();
             return 0;
         }

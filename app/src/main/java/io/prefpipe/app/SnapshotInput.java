@@ -15,14 +15,12 @@ import picocli.CommandLine.Option;
  * Where training, evaluation and export read a snapshot from. A local snapshot folder is read where it is. A snapshot
  * on S3, or in another store a Flink plugin serves, is fetched first into a local folder ({@link SnapshotFetcher}: only
  * the files its manifest names, each checked), because training reads its pairs many times over; the copy is kept, so
- * the next command on the same snapshot copies nothing.
+ * the next command on the same snapshot copies nothing, and marked as used ({@link SnapshotCache}).
  */
 public final class SnapshotInput {
-    /** The environment variable that moves the folder remote snapshots are fetched under. */
-    static final String CACHE_DIR_ENV = "PREFPIPE_CACHE_DIR";
-
     @Option(names = "--fetch-to", paramLabel = "DIR", description = "Local folder to fetch a remote --snapshot into"
-            + " (default: its location under $" + CACHE_DIR_ENV + "/snapshots, else ~/.cache/prefpipe/snapshots).")
+            + " (default: its location under $" + SnapshotCache.CACHE_DIR_ENV + "/snapshots, else"
+            + " ~/.cache/prefpipe/snapshots; `prefpipe snapshot cache` lists and prunes those).")
     Path fetchTo;
 
     @Mixin StoreOptions store;
@@ -40,44 +38,14 @@ public final class SnapshotInput {
         if (local.isPresent()) {
             return local.get();
         }
-        Path to = fetchTo != null ? fetchTo : cacheFolder(cacheRoot(), location);
+        Path to = fetchTo != null ? fetchTo : SnapshotCache.atDefaultLocation().folderFor(location);
         long start = System.nanoTime();
         progress.printf("fetching snapshot %s to %s ...%n", location, to);
         SnapshotFetcher.Fetched fetched = new SnapshotFetcher(progress::println).fetch(location, to);
         progress.printf(Locale.ROOT, "%s snapshot %s: %d file(s), %,d bytes copied in %.1f s%n",
                 fetched.filesCopied() == 0 ? "already fetched" : "fetched", fetched.manifest().snapshotId(),
                 fetched.filesCopied(), fetched.bytesCopied(), (System.nanoTime() - start) / 1e9);
+        SnapshotCache.markUsed(fetched.folder());
         return fetched.folder();
-    }
-
-    /**
-     * Where the snapshot at {@code location} is fetched under {@code root} by default: its scheme, authority and path
-     * as folders, so two locations never share a folder and a person sees which copy is which.
-     *
-     * @throws IllegalArgumentException if the location's path would leave {@code root} (a {@code ..} segment)
-     */
-    static Path cacheFolder(Path root, URI location) {
-        Path base = root.resolve("snapshots").toAbsolutePath().normalize();
-        Path folder = base.resolve(location.getScheme());
-        if (location.getRawAuthority() != null) {
-            folder = folder.resolve(location.getAuthority());
-        }
-        for (String segment : location.getPath().split("/")) {
-            if (!segment.isEmpty()) {
-                folder = folder.resolve(segment);
-            }
-        }
-        folder = folder.normalize();
-        if (!folder.startsWith(base) || folder.equals(base)) {
-            throw new IllegalArgumentException("--snapshot " + location + " has no folder of its own under " + base
-                    + "; give --fetch-to");
-        }
-        return folder;
-    }
-
-    private static Path cacheRoot() {
-        String configured = System.getenv(CACHE_DIR_ENV);
-        return configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".cache", "prefpipe");
     }
 }

@@ -18,6 +18,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -142,12 +144,15 @@ class SnapshotCommandOnS3ITCase {
         assertThat(CheckpointManifest.read(checkpoint).lineage()).isEqualTo(SnapshotLineage.of(manifest));
 
         Path export = dir.resolve("c1.jsonl");
+        Instant longAgo = Instant.parse("2020-01-01T00:00:00Z");
+        Files.setLastModifiedTime(fetched, FileTime.from(longAgo));
         StdoutCapture.Run exported = StdoutCapture.run(() -> cli(new StringWriter()).execute(withStore("export", "--format", "trl",
                 "--snapshot", CUT, "--fetch-to", fetched.toString(), "--out", export.toString())));
 
         assertThat(exported.exit()).as(exported.output()).isZero();
         assertThat(exported.output()).contains("already fetched snapshot c1: 0 file(s), 0 bytes copied");
         assertThat(Files.readAllLines(export)).hasSize(25);
+        assertThat(Files.getLastModifiedTime(fetched).toInstant()).as("marked used").isAfter(longAgo);
     }
 
     @Test
