@@ -112,6 +112,9 @@ public final class AlignmentLoop {
                     return journal.iterations();
                 }
                 awaitDue(latest.orElse(null));
+                if (latest.isEmpty()) {
+                    CandidateOffsets.markKeptFromTheStart(settings.dir());
+                }
                 current = IterationRecord.start(done + 1, clock.instant(),
                         latest.map(IterationRecord::checkpointId).orElse(null),
                         latest.map(IterationRecord::rewardModelDir).orElse(settings.initialRewardModel() == null

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefpipe.optimizer.internal.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,23 +17,26 @@ import java.util.function.Supplier;
  * and the loop's journal reads from the same offsets and finds what the first attempt published, whatever any clock
  * says.
  *
- * <p>The first attempt takes the topic's end offsets of the moment when an earlier iteration of the loop has its file:
- * then the loop has always kept these files before publishing, so this iteration, which has none yet, has published
- * nothing, and whatever it publishes comes after those offsets. The check then reads only what was published since.
- * Without an earlier file (the loop's first iteration, or a loop folder written before these files existed, whose
- * iteration may have crashed after publishing its candidates and before journaling them) it reads the topic from its
- * beginning, which a check of the end offsets of the moment could miss.
+ * <p>The first attempt takes the topic's end offsets of the moment when the loop has always kept these files before
+ * publishing: an earlier iteration has its file, or the loop's folder was begun by code that keeps them
+ * ({@link #markKeptFromTheStart}, when it begins its first iteration). Then this iteration, which has none yet, has
+ * published nothing, and whatever it publishes comes after those offsets; the check reads only what was published
+ * since. Otherwise (a loop folder written before these files existed, whose iteration may have crashed after
+ * publishing its candidates and before journaling them) it reads the topic from its beginning, which a check of the
+ * end offsets of the moment could miss.
  */
 final class CandidateOffsets {
     static final String FILE = "candidates-from-offsets.json";
+    /** In the loop's folder: every iteration of this loop keeps its offsets before publishing. */
+    static final String KEPT_FROM_THE_START = "candidates-offsets-kept-from-the-start";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CandidateOffsets() {}
 
     /**
      * The offsets for iteration {@code iteration} of the loop in {@code loopDir}: those kept in its folder, else
-     * {@code endOffsets} or, without an earlier iteration's file, every partition's beginning (an empty map), kept now
-     * in its folder.
+     * {@code endOffsets} or, when the loop may not have kept them all along, every partition's beginning (an empty
+     * map), kept now in its folder.
      *
      * @param endOffsets the candidates topic's end offsets at this moment, by partition; asked only when they are used
      */
@@ -42,11 +46,20 @@ final class CandidateOffsets {
         if (Files.exists(file)) {
             return read(file);
         }
-        Map<Integer, Long> from = anEarlierIterationKeptOne(loopDir, iteration)
-                ? new TreeMap<>(endOffsets.get())
-                : new TreeMap<>();
+        Map<Integer, Long> from = Files.exists(loopDir.resolve(KEPT_FROM_THE_START))
+                || anEarlierIterationKeptOne(loopDir, iteration) ? new TreeMap<>(endOffsets.get()) : new TreeMap<>();
         AtomicFiles.writeFile(file, out -> JSON.writeValue(out, from));
         return from;
+    }
+
+    /**
+     * Records that the loop in {@code loopDir} keeps its offsets from its first iteration on; called before that
+     * iteration begins, so no iteration can have published without keeping them.
+     */
+    static void markKeptFromTheStart(Path loopDir) throws IOException {
+        AtomicFiles.writeFile(loopDir.resolve(KEPT_FROM_THE_START), out -> out.write(
+                "Every iteration of this loop kept its candidates' offsets before publishing (CandidateOffsets).\n"
+                        .getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Where iteration {@code iteration}'s offsets are kept. */

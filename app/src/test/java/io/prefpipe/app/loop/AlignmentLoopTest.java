@@ -137,6 +137,8 @@ class AlignmentLoopTest {
                 "3:generate");
         assertThat(steps.published).containsExactly("ckpt-1", "ckpt-2", "ckpt-3");
         assertThat(done.get(2).metrics()).containsEntry("eval/win_rate", 0.5 + 0.3);
+        assertThat(dir.resolve("loop").resolve(CandidateOffsets.KEPT_FROM_THE_START)).as("begun keeping offsets")
+                .isRegularFile();
         // a restarted loop with nothing left to do does nothing
         assertThat(loop(steps, AlignmentLoop.Reference.INITIAL, true, fixed()).run(3)).isEqualTo(done);
         assertThat(steps.calls).hasSize(18);

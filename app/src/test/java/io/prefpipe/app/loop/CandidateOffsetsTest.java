@@ -17,10 +17,20 @@ class CandidateOffsetsTest {
     private final List<String> asked = new ArrayList<>();
 
     @Test
-    void theFirstIterationChecksFromTheBeginning(@TempDir Path loop) throws Exception {
+    void theFirstIterationOfALoopBegunKeepingOffsets_checksFromTheEndOffsetsOfTheMoment(@TempDir Path loop)
+            throws Exception {
+        CandidateOffsets.markKeptFromTheStart(loop);
+
+        assertThat(CandidateOffsets.of(loop, 1, endOffsets())).isEqualTo(END);
+        assertThat(CandidateOffsets.file(loop, 1)).as("kept before anything is published").isRegularFile();
+    }
+
+    @Test
+    void aFirstIterationFromBeforeTheseFiles_checksFromTheBeginning(@TempDir Path loop) throws Exception {
+        // begun before the loop kept offsets: iteration 1 may have published before it crashed
         assertThat(CandidateOffsets.of(loop, 1, endOffsets())).isEmpty();
         assertThat(asked).as("the end offsets are not asked for").isEmpty();
-        assertThat(CandidateOffsets.file(loop, 1)).as("kept before anything is published").isRegularFile();
+        assertThat(CandidateOffsets.file(loop, 1)).isRegularFile();
     }
 
     @Test
