@@ -42,7 +42,7 @@ final class SnapshotCache {
      * @param folder the folder
      * @param location the snapshot's location, as its folder mirrors it
      * @param snapshotId the snapshot's id; {@code null} when incomplete
-     * @param bytes the size of the files in the folder
+     * @param bytes the size of its files: for a complete copy, those its manifest names and the manifest
      * @param lastUsed when a command last used it (or, when incomplete, last wrote to it)
      */
     record Entry(Path folder, String location, String snapshotId, long bytes, Instant lastUsed) {

@@ -1,12 +1,12 @@
 package io.prefpipe.app.bench;
 
 import io.prefpipe.flink.curate.Aggregators;
+import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -107,7 +106,7 @@ public final class CurateBenchCommand implements Callable<Integer> {
             print(r);
             return 0;
         } finally {
-            deleteRecursively(work);
+            FlinkFiles.deleteRecursively(new org.apache.flink.core.fs.Path(work.toUri()));
         }
     }
 
@@ -185,16 +184,5 @@ public final class CurateBenchCommand implements Callable<Integer> {
 
     private static List<CurationBenchmark.Phase> phases(CurationBenchmark.Result r) {
         return List.of(r.rawConsumer(), r.flinkReadFloor(), r.curation());
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

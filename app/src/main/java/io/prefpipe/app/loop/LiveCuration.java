@@ -8,6 +8,7 @@ import io.prefpipe.flink.curate.CurationRun;
 import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.curate.RetainedCheckpoints;
 import io.prefpipe.flink.curate.SnapshotCutter;
+import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.optimizer.internal.AtomicFiles;
 import io.prefpipe.snapshot.SnapshotManifest;
@@ -15,14 +16,12 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +155,7 @@ public final class LiveCuration implements AutoCloseable {
                         + c.checkpointDir() + " holds no complete checkpoint to resume the job from");
             } else {
                 // the previous job died before its first checkpoint: nothing was committed, start again
-                deleteTree(c.jobDir());
+                FlinkFiles.deleteRecursively(new org.apache.flink.core.fs.Path(c.jobDir().toUri()));
             }
         }
         CurationJobConfig job = jobConfig(config, resumeFrom);
@@ -248,7 +247,7 @@ public final class LiveCuration implements AutoCloseable {
             }
         }
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
-        deleteTree(tmp);
+        FlinkFiles.deleteRecursively(new org.apache.flink.core.fs.Path(tmp.toUri()));
         Files.createDirectories(tmp);
         for (SnapshotManifest.SnapshotFile f : manifest.files()) {
             Path target = tmp.resolve(f.path());
@@ -450,18 +449,5 @@ public final class LiveCuration implements AutoCloseable {
     private static boolean committedAnything(Path jobDir) throws IOException {
         return CheckpointLedger.latest(jobDir.resolve(CheckpointLedger.FOLDER)).isPresent()
                 || !SnapshotCutter.cuts(jobDir).isEmpty();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 }
