@@ -40,10 +40,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
-/** Lists, shows and cuts snapshots: sets of committed Parquet files described by a manifest. */
+/**
+ * Lists, shows, cuts and fetches snapshots (sets of committed Parquet files described by a manifest), and lists and
+ * prunes the copies training and export fetched.
+ */
 @Command(
         name = "snapshot",
-        header = "Lists, shows and cuts curated snapshots.",
+        header = "Lists, shows, cuts and fetches curated snapshots; lists and prunes fetched copies.",
         mixinStandardHelpOptions = true,
         subcommands = {SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Cut.class,
             SnapshotCommand.Fetch.class, SnapshotCommand.Cache.class},
