@@ -131,19 +131,20 @@ final class SnapshotCache {
     }
 
     /**
-     * Removes the copies, complete or not, that no command has used since {@code now - unusedFor}, and the folders
-     * they leave empty; but not a copy whose folder holds a copy that stays.
+     * Removes the copies of {@code entries} (as {@link #entries()} listed them), complete or not, that no command has
+     * used since {@code now - unusedFor}, and the folders they leave empty; but not a copy whose folder holds a copy
+     * that stays.
      *
      * @return the entries removed
      */
-    List<Entry> prune(Duration unusedFor, Instant now) throws IOException {
+    List<Entry> prune(List<Entry> entries, Duration unusedFor, Instant now) throws IOException {
         Instant cutoff = now.minus(unusedFor);
-        List<Entry> entries = entries();
         List<Path> kept = entries.stream().filter(e -> !e.lastUsed().isBefore(cutoff)).map(Entry::folder).toList();
         List<Entry> removed = new ArrayList<>();
         // deepest first, so a copy inside another is gone before the outer one moves
-        entries.sort(Comparator.comparing((Entry e) -> e.folder().getNameCount()).reversed());
-        for (Entry e : entries) {
+        List<Entry> deepestFirst = new ArrayList<>(entries);
+        deepestFirst.sort(Comparator.comparing((Entry e) -> e.folder().getNameCount()).reversed());
+        for (Entry e : deepestFirst) {
             if (e.lastUsed().isBefore(cutoff) && kept.stream().noneMatch(k -> k.startsWith(e.folder()))) {
                 remove(e.folder());
                 removed.add(e);

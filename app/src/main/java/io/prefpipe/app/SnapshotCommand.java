@@ -319,7 +319,7 @@ final class SnapshotCommand implements Runnable {
             long total = entries.stream().mapToLong(SnapshotCache.Entry::bytes).sum();
             out.printf(Locale.ROOT, "total %,d bytes%n", total);
             if (prune) {
-                List<SnapshotCache.Entry> removed = cache.prune(Duration.ofDays(unusedDays), Instant.now());
+                List<SnapshotCache.Entry> removed = cache.prune(entries, Duration.ofDays(unusedDays), Instant.now());
                 for (SnapshotCache.Entry e : removed) {
                     out.printf("removed %s (%s, last used %s)%n", e.folder(),
                             e.incomplete() ? "incomplete" : e.snapshotId(), USED.format(e.lastUsed()));

@@ -77,7 +77,7 @@ class SnapshotCacheTest {
         Path old = copy(cache, "s3://old-bucket/live/cuts/c1", "c1", 100, days(20));
         Path recent = copy(cache, "s3://bucket/live/cuts/c2", "c2", 100, days(2));
 
-        List<SnapshotCache.Entry> removed = cache.prune(Duration.ofDays(14), NOW);
+        List<SnapshotCache.Entry> removed = cache.prune(cache.entries(), Duration.ofDays(14), NOW);
 
         assertThat(removed).extracting(SnapshotCache.Entry::snapshotId).containsExactly("c1");
         assertThat(old).doesNotExist();
@@ -92,11 +92,11 @@ class SnapshotCacheTest {
         Path outer = copy(cache, "s3://bucket/run", "run", 100, days(30));
         Path inner = copy(cache, "s3://bucket/run/cuts/c1", "c1", 100, days(1));
 
-        assertThat(cache.prune(Duration.ofDays(14), NOW)).isEmpty();
+        assertThat(cache.prune(cache.entries(), Duration.ofDays(14), NOW)).isEmpty();
         assertThat(outer.resolve(SnapshotManifest.FILE_NAME)).exists();
         assertThat(inner.resolve(SnapshotManifest.FILE_NAME)).exists();
 
-        assertThat(cache.prune(Duration.ZERO, NOW)).extracting(SnapshotCache.Entry::snapshotId)
+        assertThat(cache.prune(cache.entries(), Duration.ZERO, NOW)).extracting(SnapshotCache.Entry::snapshotId)
                 .containsExactly("c1", "run");
         assertThat(cache.folder()).isEmptyDirectory();
     }
