@@ -55,9 +55,8 @@ final class ExportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--format must be trl, got '" + format + "'");
         }
         TrlExport.Report report;
-        try {
-            TrlExport.Options options = new TrlExport.Options(
-                    snapshotInput.localFolder("--snapshot", snapshot, System.out), out,
+        try (SnapshotInput.LocalSnapshot input = snapshotInput.open("--snapshot", snapshot, System.out)) {
+            TrlExport.Options options = new TrlExport.Options(input.folder(), out,
                     conversational ? TrlWriter.Form.CONVERSATIONAL : TrlWriter.Form.STANDARD, !noExtraFields);
             report = TrlExport.run(options, n -> System.out.printf("... %,d lines written%n", n));
         } catch (IOException e) {

@@ -283,7 +283,8 @@ final class SnapshotCommand implements Runnable {
     @Command(name = "cache", mixinStandardHelpOptions = true, description = {
         "Lists the local copies of remote snapshots that train-rm, optimize, eval and export fetched by themselves",
         "(without --fetch-to), least recently used first, and with --prune removes those unused for a while.",
-        "A copy's last use is when a command last read it; incomplete copies are fetches or removals cut short."})
+        "A copy's last use is when a command last read it; incomplete copies are fetches or removals cut short.",
+        "Pruning waits for the commands that are fetching or reading a cached copy."})
     static final class Cache implements Callable<Integer> {
         private static final DateTimeFormatter USED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
                 .withZone(ZoneOffset.UTC);
@@ -309,16 +310,17 @@ final class SnapshotCommand implements Runnable {
             }
             SnapshotCache cache = cacheDir != null ? new SnapshotCache(cacheDir) : SnapshotCache.atDefaultLocation();
             PrintWriter out = spec.commandLine().getOut();
-            List<SnapshotCache.Entry> entries = cache.entries();
-            out.printf("%d cached snapshot cop%s in %s%n", entries.size(), entries.size() == 1 ? "y" : "ies",
-                    cache.folder());
-            for (SnapshotCache.Entry e : entries) {
-                out.printf(Locale.ROOT, "  %s  %,15d bytes  %-24s %s%n", USED.format(e.lastUsed()), e.bytes(),
-                        e.incomplete() ? "(incomplete)" : e.snapshotId(), e.location());
+            if (!prune) {
+                list(cache.entries(), cache, out);
+                return 0;
             }
-            long total = entries.stream().mapToLong(SnapshotCache.Entry::bytes).sum();
-            out.printf(Locale.ROOT, "total %,d bytes%n", total);
-            if (prune) {
+            // held from before the listing: a copy read meanwhile would be listed with an old last use
+            try (SnapshotCache.Hold hold = cache.holdForPruning(() -> {
+                out.println("waiting for the commands reading cached snapshots to finish ...");
+                out.flush();
+            })) {
+                List<SnapshotCache.Entry> entries = cache.entries();
+                list(entries, cache, out);
                 List<SnapshotCache.Entry> removed = cache.prune(entries, Duration.ofDays(unusedDays), Instant.now());
                 for (SnapshotCache.Entry e : removed) {
                     out.printf("removed %s (%s, last used %s)%n", e.folder(),
@@ -331,6 +333,18 @@ final class SnapshotCommand implements Runnable {
             }
             out.flush();
             return 0;
+        }
+
+        private static void list(List<SnapshotCache.Entry> entries, SnapshotCache cache, PrintWriter out) {
+            out.printf("%d cached snapshot cop%s in %s%n", entries.size(), entries.size() == 1 ? "y" : "ies",
+                    cache.folder());
+            for (SnapshotCache.Entry e : entries) {
+                out.printf(Locale.ROOT, "  %s  %,15d bytes  %-24s %s%n", USED.format(e.lastUsed()), e.bytes(),
+                        e.incomplete() ? "(incomplete)" : e.snapshotId(), e.location());
+            }
+            long total = entries.stream().mapToLong(SnapshotCache.Entry::bytes).sum();
+            out.printf(Locale.ROOT, "total %,d bytes%n", total);
+            out.flush();
         }
     }
 

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  * Where training, evaluation and export read a snapshot from. A local snapshot folder is read where it is. A snapshot
  * on S3, or in another store a Flink plugin serves, is fetched first into a local folder ({@link SnapshotFetcher}: only
  * the files its manifest names, each checked), because training reads its pairs many times over; the copy is kept, so
- * the next command on the same snapshot copies nothing, and marked as used ({@link SnapshotCache}).
+ * the next command on the same snapshot copies nothing, and marked as used ({@link SnapshotCache}); while a command
+ * reads it, the cache is held so that pruning leaves it.
  */
 public final class SnapshotInput {
     @Option(names = "--fetch-to", paramLabel = "DIR", description = "Local folder to fetch a remote --snapshot into"
@@ -25,27 +26,60 @@ public final class SnapshotInput {
 
     @Mixin StoreOptions store;
 
+    /** A snapshot's local folder, open for reading: a copy in the cache is not pruned until this is closed. */
+    public static final class LocalSnapshot implements AutoCloseable {
+        private final Path folder;
+        private final SnapshotCache.Hold hold;
+
+        private LocalSnapshot(Path folder, SnapshotCache.Hold hold) {
+            this.folder = folder;
+            this.hold = hold;
+        }
+
+        /** The folder that holds the snapshot's manifest. */
+        public Path folder() {
+            return folder;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (hold != null) {
+                hold.close();
+            }
+        }
+    }
+
     /**
-     * The local folder of the snapshot {@code text} names: the folder itself, or the copy of a remote one, fetched
-     * now unless it already was.
+     * Opens the snapshot {@code text} names: its folder itself, or the copy of a remote one, fetched now unless it
+     * already was. Close it when the command has read it.
      *
      * @param field the option it comes from, named in errors
      * @param progress told what is fetched, file by file
      */
-    public Path localFolder(String field, String text, PrintStream progress) throws IOException {
+    public LocalSnapshot open(String field, String text, PrintStream progress) throws IOException {
         URI location = store.locate(field, text);
         Optional<Path> local = Locations.local(location);
         if (local.isPresent()) {
-            return local.get();
+            return new LocalSnapshot(local.get(), null);
         }
-        Path to = fetchTo != null ? fetchTo : SnapshotCache.atDefaultLocation().folderFor(location);
-        long start = System.nanoTime();
-        progress.printf("fetching snapshot %s to %s ...%n", location, to);
-        SnapshotFetcher.Fetched fetched = new SnapshotFetcher(progress::println).fetch(location, to);
-        progress.printf(Locale.ROOT, "%s snapshot %s: %d file(s), %,d bytes copied in %.1f s%n",
-                fetched.filesCopied() == 0 ? "already fetched" : "fetched", fetched.manifest().snapshotId(),
-                fetched.filesCopied(), fetched.bytesCopied(), (System.nanoTime() - start) / 1e9);
-        SnapshotCache.markUsed(fetched.folder());
-        return fetched.folder();
+        SnapshotCache cache = SnapshotCache.atDefaultLocation();
+        Path to = fetchTo != null ? fetchTo : cache.folderFor(location);
+        SnapshotCache.Hold hold = fetchTo != null ? null : cache.holdForReading(() -> progress.println(
+                "waiting for `prefpipe snapshot cache --prune` to finish with the snapshot cache ..."));
+        try {
+            long start = System.nanoTime();
+            progress.printf("fetching snapshot %s to %s ...%n", location, to);
+            SnapshotFetcher.Fetched fetched = new SnapshotFetcher(progress::println).fetch(location, to);
+            progress.printf(Locale.ROOT, "%s snapshot %s: %d file(s), %,d bytes copied in %.1f s%n",
+                    fetched.filesCopied() == 0 ? "already fetched" : "fetched", fetched.manifest().snapshotId(),
+                    fetched.filesCopied(), fetched.bytesCopied(), (System.nanoTime() - start) / 1e9);
+            SnapshotCache.markUsed(fetched.folder());
+            return new LocalSnapshot(fetched.folder(), hold);
+        } catch (IOException | RuntimeException e) {
+            if (hold != null) {
+                hold.close();
+            }
+            throw e;
+        }
     }
 }

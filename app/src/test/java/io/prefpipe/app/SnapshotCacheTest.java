@@ -8,9 +8,14 @@ import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
 import io.prefpipe.snapshot.SnapshotManifest.SnapshotFile;
+import io.prefpipe.testing.JavaProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -18,6 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -121,6 +129,71 @@ class SnapshotCacheTest {
     }
 
     @Test
+    void command_prune_waitsForACommandReadingInAnotherProcess_thenPrunes() throws Exception {
+        SnapshotCache cache = new SnapshotCache(dir);
+        copy(cache, "s3://bucket/live/cuts/c1", "c1", 2_000, Instant.now().minus(Duration.ofDays(30)));
+        Process reader = holder("read");
+        try {
+            BufferedReader said = lines(reader);
+            assertThat(said.readLine()).isEqualTo("held");
+            StringWriter out = new StringWriter();
+            CommandLine cli = new CommandLine(new PrefpipeCommand());
+            cli.setOut(new PrintWriter(out));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("snapshot", "cache",
+                    "--cache-dir", dir.toString(), "--prune", "--unused-days", "7"));
+
+            await(() -> out.toString().contains("waiting for the commands reading cached snapshots to finish"));
+            assertThat(exit).as("pruning while another process reads").isNotDone();
+            assertThat(cache.entries()).hasSize(1);
+
+            reader.getOutputStream().close();
+            assertThat(exit.get(1, TimeUnit.MINUTES)).isZero();
+            assertThat(out.toString()).contains("pruned 1 copy unused for 7 day(s)");
+            assertThat(cache.entries()).isEmpty();
+        } finally {
+            reader.destroyForcibly();
+        }
+    }
+
+    @Test
+    void holdForReading_waitsWhileAnotherProcessPrunes() throws Exception {
+        SnapshotCache cache = new SnapshotCache(dir);
+        Process reader;
+        try (SnapshotCache.Hold pruning = cache.holdForPruning(() -> { })) {
+            reader = holder("read");
+            BufferedReader said = lines(reader);
+            assertThat(said.readLine()).isEqualTo("waiting");
+            Thread.sleep(300);
+            assertThat(said.ready()).as("the reader said nothing more while the cache is pruned").isFalse();
+            pruning.close();
+            assertThat(said.readLine()).isEqualTo("held");
+        }
+        reader.destroyForcibly();
+    }
+
+    @Test
+    void holdsOfOneProcess_readersShareTheOsLockUntilTheLastCloses_andPruningBesideThemIsRefused() throws Exception {
+        SnapshotCache cache = new SnapshotCache(dir);
+        SnapshotCache.Hold first = cache.holdForReading(() -> { });
+        SnapshotCache.Hold second = cache.holdForReading(() -> { });
+        assertThatThrownBy(() -> cache.holdForPruning(() -> { })).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("this process holds the snapshot cache " + dir.toRealPath()
+                        + " already (reading); it cannot also prune it");
+        first.close();
+        first.close();
+
+        Process pruner = holder("prune");
+        try {
+            BufferedReader said = lines(pruner);
+            assertThat(said.readLine()).as("one reader still holds the cache").isEqualTo("waiting");
+            second.close();
+            assertThat(said.readLine()).isEqualTo("held");
+        } finally {
+            pruner.destroyForcibly();
+        }
+    }
+
+    @Test
     void command_negativeDays_refused() {
         CommandLine cli = new CommandLine(new PrefpipeCommand());
         StringWriter err = new StringWriter();
@@ -130,6 +203,23 @@ class SnapshotCacheTest {
 
         assertThat(exit).isNotZero();
         assertThat(err.toString()).contains("--unused-days must be >= 0, got -1");
+    }
+
+    /** {@link SnapshotCacheHolder} on this test's cache, in a JVM of its own. */
+    private Process holder(String mode) throws IOException {
+        return JavaProcess.of(SnapshotCacheHolder.class).maxHeap("64m").args(dir.toString(), mode).start();
+    }
+
+    private static BufferedReader lines(Process p) {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited a minute").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private static Instant days(int ago) {

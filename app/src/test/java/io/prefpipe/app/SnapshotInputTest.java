@@ -15,15 +15,18 @@ class SnapshotInputTest {
     Path dir;
 
     @Test
-    void localFolder_localSnapshot_isReadWhereItIsWithoutFetching() throws Exception {
+    void open_localSnapshot_isReadWhereItIsWithoutFetching() throws Exception {
         SnapshotInput input = new SnapshotInput();
         new CommandLine(new Object() {
             @CommandLine.Mixin SnapshotInput mixin = input;
         }).parseArgs("--fetch-to", dir.resolve("copy").toString());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        Path folder = input.localFolder("--snapshot", dir.resolve("snap").toString(),
-                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Path folder;
+        try (SnapshotInput.LocalSnapshot local = input.open("--snapshot", dir.resolve("snap").toString(),
+                new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+            folder = local.folder();
+        }
 
         assertThat(folder).isEqualTo(dir.resolve("snap").toAbsolutePath());
         assertThat(dir.resolve("copy")).doesNotExist();

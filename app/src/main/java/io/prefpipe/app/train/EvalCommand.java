@@ -89,8 +89,10 @@ public final class EvalCommand implements Callable<Integer> {
         try (PolicyModel policy = PolicyDirs.load(model); PolicyModel ref = PolicyDirs.load(reference)) {
             List<String> klPrompts = new ArrayList<>();
             if (snapshot != null) {
-                PreferenceSnapshot data = new SnapshotReader().read(
-                        snapshotInput.localFolder("--snapshot", snapshot, System.out));
+                PreferenceSnapshot data;
+                try (SnapshotInput.LocalSnapshot input = snapshotInput.open("--snapshot", snapshot, System.out)) {
+                    data = new SnapshotReader().read(input.folder());
+                }
                 List<PreferenceExample> held = HeldOutSplit.of(data.examples(), heldOut, seed).heldOut();
                 if (held.isEmpty()) {
                     throw new IllegalArgumentException("--held-out " + heldOut + " holds out no pairs of snapshot "

@@ -140,7 +140,13 @@ public final class OptimizeCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new IllegalArgumentException("--out " + out + " exists; checkpoints are never overwritten");
         }
-        Path snapshotDir = snapshotInput.localFolder("--snapshot", snapshot, System.out);
+        // held until training ends: a --reference model's log-probabilities are cached in the snapshot's folder
+        try (SnapshotInput.LocalSnapshot input = snapshotInput.open("--snapshot", snapshot, System.out)) {
+            return optimize(input.folder(), start);
+        }
+    }
+
+    private int optimize(Path snapshotDir, long start) throws Exception {
         PreferenceSnapshot data = new SnapshotReader().read(snapshotDir);
         HeldOutSplit<PreferenceExample> split = HeldOutSplit.of(data.examples(), heldOut, training.seed());
         System.out.printf(Locale.ROOT, "snapshot %s: %,d pairs = %,d train + %,d held out%n",

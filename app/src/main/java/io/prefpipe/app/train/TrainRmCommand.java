@@ -66,8 +66,10 @@ public final class TrainRmCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new IllegalArgumentException("--out " + out + " exists; reward models are never overwritten");
         }
-        PreferenceSnapshot data = new SnapshotReader().read(
-                snapshotInput.localFolder("--snapshot", snapshot, System.out));
+        PreferenceSnapshot data;
+        try (SnapshotInput.LocalSnapshot input = snapshotInput.open("--snapshot", snapshot, System.out)) {
+            data = new SnapshotReader().read(input.folder());
+        }
         RewardTrainingConfig config = RewardTrainingConfig.builder()
                 .setTraining(training.toConfig(0.1, 500))
                 .setHeldOutFraction(heldOut)
