@@ -1,7 +1,9 @@
 package io.prefpipe.app.dashboard;
 
 import io.prefpipe.app.monitor.MonitorConfig;
+import io.prefpipe.app.DurationText;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** What a dashboard watches, as command-line options shared by {@code prefpipe dashboard} and {@code serve}. */
@@ -18,6 +20,11 @@ public final class DashboardOptions {
             + " whose manifests give filter counts and ε̂ (default: ${DEFAULT-VALUE}).")
     Path snapshots;
 
+    @Option(names = "--since", paramLabel = "DURATION", converter = DurationText.PositiveConverter.class,
+            description = "Read dead letters, pairs and annotator estimates stamped this long before the start, e.g."
+                    + " 24h or 7d (default: the topics from their beginning). Checkpoint events are always read whole.")
+    Duration since;
+
     /** The monitor's settings for a pipeline on {@code bootstrap}. */
     public MonitorConfig toConfig(String bootstrap) {
         return MonitorConfig.builder(bootstrap)
@@ -29,6 +36,7 @@ public final class DashboardOptions {
                 .setCheckpointsTopic(prefix + MonitorConfig.CHECKPOINTS_TOPIC)
                 .setCurationGroupId(groupId)
                 .setSnapshotsDir(snapshots)
+                .setReadBack(since)
                 .build();
     }
 }

@@ -2,9 +2,9 @@ package io.prefpipe.app.loop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.prefpipe.app.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One mapping of a YAML configuration, read field by field: every value is checked as it is read, and every error is
@@ -24,7 +22,6 @@ import java.util.regex.Pattern;
  * ignored setting.
  */
 final class ConfigSection {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final JsonNode node;
     private final String path;
@@ -147,7 +144,7 @@ final class ConfigSection {
             return defaultValue;
         }
         String text = value.isTextual() ? value.asText().trim() : null;
-        Duration parsed = text == null ? null : parseDuration(text);
+        Duration parsed = text == null ? null : DurationText.parse(text).orElse(null);
         if (parsed == null) {
             throw error(key, "must be a duration such as 500ms, 30s, 10m, 2h or 1d, got " + describe(value));
         }
@@ -227,30 +224,6 @@ final class ConfigSection {
 
     private String name(String key) {
         return path.isEmpty() ? key : path + "." + key;
-    }
-
-    private static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(n);
-                case "s":
-                    return Duration.ofSeconds(n);
-                case "m":
-                    return Duration.ofMinutes(n);
-                case "h":
-                    return Duration.ofHours(n);
-                default:
-                    return Duration.ofDays(n);
-            }
-        }
-        try {
-            return Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     private static String range(long min, long max) {

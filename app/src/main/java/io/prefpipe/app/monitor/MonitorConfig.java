@@ -20,10 +20,13 @@ import java.util.Objects;
  *     none
  * @param refreshInterval how often offsets, lag and manifests are read and a point is added to the time series
  * @param historyPoints how many points each time series keeps (the oldest are dropped)
+ * @param readBack how far back to read the dead-letter, pairs and annotators topics when the monitor starts: from
+ *     the first record stamped at or after {@code now - readBack}; null (the default) reads them from their
+ *     beginning. The checkpoints topic, one record per training iteration, is always read whole for the lineage.
  */
 public record MonitorConfig(String bootstrapServers, String feedbackTopic, String feedbackJsonTopic,
         String deadLetterTopic, String pairsTopic, String annotatorsTopic, String checkpointsTopic,
-        String curationGroupId, Path snapshotsDir, Duration refreshInterval, int historyPoints) {
+        String curationGroupId, Path snapshotsDir, Duration refreshInterval, int historyPoints, Duration readBack) {
 
     /** The topic the training loop publishes {@code CheckpointEvent}s to. */
     public static final String CHECKPOINTS_TOPIC = "checkpoints";
@@ -43,6 +46,9 @@ public record MonitorConfig(String bootstrapServers, String feedbackTopic, Strin
         }
         if (historyPoints < 2) {
             throw new IllegalArgumentException("historyPoints must be >= 2, got " + historyPoints);
+        }
+        if (readBack != null && (readBack.isZero() || readBack.isNegative())) {
+            throw new IllegalArgumentException("readBack must be positive, got " + readBack);
         }
     }
 
@@ -64,6 +70,7 @@ public record MonitorConfig(String bootstrapServers, String feedbackTopic, Strin
         private Path snapshotsDir;
         private Duration refreshInterval = Duration.ofSeconds(1);
         private int historyPoints = 600;
+        private Duration readBack;
 
         private Builder(String bootstrapServers) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -120,9 +127,16 @@ public record MonitorConfig(String bootstrapServers, String feedbackTopic, Strin
             return this;
         }
 
+        /** How far back to read the record topics at start; null (the default) from their beginning. */
+        public Builder setReadBack(Duration readBack) {
+            this.readBack = readBack;
+            return this;
+        }
+
         public MonitorConfig build() {
             return new MonitorConfig(bootstrapServers, feedbackTopic, feedbackJsonTopic, deadLetterTopic, pairsTopic,
-                    annotatorsTopic, checkpointsTopic, curationGroupId, snapshotsDir, refreshInterval, historyPoints);
+                    annotatorsTopic, checkpointsTopic, curationGroupId, snapshotsDir, refreshInterval, historyPoints,
+                    readBack);
         }
     }
 }

@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches a running prefpipe through its own topics, so it shows the same beside the demo and beside a separate
- * long-running job: it reads the dead-letter, pairs, annotators and checkpoints topics from their beginning (committed
- * records only, without a consumer group of its own), and every refresh interval reads the feedback topics' end
+ * long-running job: it reads the dead-letter, pairs, annotators and checkpoints topics from their beginning, or the
+ * first three from {@link MonitorConfig#readBack()} ago (committed records only, without a consumer group of its own), and every refresh interval reads the feedback topics' end
  * offsets, the curation group's committed offsets (the lag) and the snapshot manifests. Filter counts by reason are on
  * no topic; they come from the manifests and, when the curation job runs in this process, from
  * {@link #curationListener()}.
@@ -73,11 +74,14 @@ public final class PipelineMonitor implements AutoCloseable {
     private final Set<TopicPartition> assigned = new HashSet<>();
     /** Touched by the monitor thread only: each manifest's modification time when it was last read. */
     private final Map<Path, Long> manifestTimes = new HashMap<>();
+    /** When the monitor started, on its clock: the end of the read-back window. */
+    private final long startedMillis;
 
     private PipelineMonitor(MonitorConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.state = new MonitorState(config.historyPoints());
+        this.startedMillis = clock.millis();
         this.thread = new Thread(this::run, "prefpipe-monitor");
         this.thread.setDaemon(true);
     }
@@ -280,8 +284,38 @@ public final class PipelineMonitor implements AutoCloseable {
             added.removeAll(assigned);
             assigned.addAll(all);
             c.assign(assigned);
-            c.seekToBeginning(added);
+            seekToStart(c, added);
         }
+    }
+
+    /**
+     * Puts newly assigned partitions at the first record to read: the beginning, or with a read-back window the first
+     * record whose Kafka timestamp is inside it (the end when there is none).
+     */
+    private void seekToStart(KafkaConsumer<byte[], byte[]> c, Set<TopicPartition> added) {
+        Map<TopicPartition, Long> since = new HashMap<>();
+        if (config.readBack() != null) {
+            long from = startedMillis - config.readBack().toMillis();
+            added.stream().filter(tp -> !tp.topic().equals(config.checkpointsTopic()))
+                    .forEach(tp -> since.put(tp, from));
+        }
+        Set<TopicPartition> whole = new HashSet<>(added);
+        whole.removeAll(since.keySet());
+        c.seekToBeginning(whole);
+        if (since.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(since, ADMIN_TIMEOUT);
+        Set<TopicPartition> none = new HashSet<>();
+        since.keySet().forEach(tp -> {
+            OffsetAndTimestamp at = found.get(tp);
+            if (at == null) {
+                none.add(tp);
+            } else {
+                c.seek(tp, at.offset());
+            }
+        });
+        c.seekToEnd(none);
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics)

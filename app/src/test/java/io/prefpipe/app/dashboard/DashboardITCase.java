@@ -19,6 +19,7 @@ import io.prefpipe.ingestion.kafka.Topics;
 import io.prefpipe.kafka.embedded.EmbeddedKafkaExtension;
 import io.prefpipe.kafka.embedded.KafkaTestTopics;
 import io.prefpipe.schema.AnnotatorEstimate;
+import io.prefpipe.schema.CheckpointEvent;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.PreferencePair;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
@@ -161,6 +162,62 @@ class DashboardITCase {
         });
         assertThat(s.checkpoints()).extracting(MonitorSnapshot.CheckpointRow::parentCheckpointId)
                 .containsExactly(null, "it-1");
+    }
+
+    @Test
+    void readBack_startsTheRecordTopicsAtTheWindow_andReadsCheckpointsWhole() throws Exception {
+        String other = UUID.randomUUID().toString();
+        MonitorConfig.Builder watched = MonitorConfig.builder(KAFKA.bootstrapServers())
+                .setFeedbackTopic("feedback-" + other)
+                .setFeedbackJsonTopic("feedback-json-" + other)
+                .setDeadLetterTopic("dlq-" + other)
+                .setPairsTopic("pairs-" + other)
+                .setAnnotatorsTopic("annotators-" + other)
+                .setCheckpointsTopic("checkpoints-" + other)
+                .setRefreshInterval(Duration.ofMillis(200));
+        MonitorConfig all = watched.build();
+        String bootstrap = KAFKA.bootstrapServers();
+        Topics.ensure(bootstrap, List.of(all.deadLetterTopic(), all.pairsTopic(), all.annotatorsTopic(),
+                all.checkpointsTopic()), 1, (short) 1);
+        long threeDaysAgo = Instant.now().minus(Duration.ofDays(3)).toEpochMilli();
+        AvroCodec<DeadLetter> dlq = new AvroCodec<>(DeadLetter.class);
+        AvroCodec<PreferencePair> pairs = new AvroCodec<>(PreferencePair.class);
+        AvroCodec<AnnotatorEstimate> annotators = new AvroCodec<>(AnnotatorEstimate.class);
+        AvroCodec<CheckpointEvent> checkpoints = new AvroCodec<>(CheckpointEvent.class);
+        KafkaTestTopics.produce(bootstrap, all.deadLetterTopic(), List.of(dlq.encode(deadLetter("too_old")),
+                dlq.encode(deadLetter("too_old")), dlq.encode(deadLetter("too_old"))), threeDaysAgo);
+        KafkaTestTopics.produce(bootstrap, all.deadLetterTopic(), List.of(dlq.encode(deadLetter("empty_text")),
+                dlq.encode(deadLetter("missing_field"))));
+        KafkaTestTopics.produce(bootstrap, all.pairsTopic(),
+                List.of(pairs.encode(pair("old", "x", "y", 0.9, 1.0, 3, 1L, FIT_1))), threeDaysAgo);
+        KafkaTestTopics.produce(bootstrap, all.pairsTopic(),
+                List.of(pairs.encode(pair("new", "x", "y", 0.9, 1.0, 3, 2L, FIT_2))));
+        KafkaTestTopics.produce(bootstrap, all.annotatorsTopic(),
+                List.of(annotators.encode(estimate("ann-gone", 1, FIT_1, 0.9, 300, List.of()))), threeDaysAgo);
+        KafkaTestTopics.produce(bootstrap, all.checkpointsTopic(), List.of(checkpoints.encode(
+                TestPipelineData.checkpoint("it-1", null, "snap-1", Map.of("loss", 0.69)))), threeDaysAgo);
+
+        try (PipelineMonitor everything = PipelineMonitor.start(all);
+                PipelineMonitor lastDay = PipelineMonitor.start(watched.setReadBack(Duration.ofDays(1)).build())) {
+            MonitorSnapshot whole = TestPipelineData.await(everything, s -> s.stages().deadLetters() == 5
+                    && s.stages().pairs() == 2 && s.stages().annotatorEstimates() == 1
+                    && s.stages().checkpoints() == 1, TIMEOUT);
+            assertThat(whole.deadLettersByReason()).containsEntry("too_old", 3L);
+
+            TestPipelineData.await(lastDay, s -> s.stages().checkpoints() == 1 && s.stages().deadLetters() >= 2
+                    && s.stages().pairs() >= 1, TIMEOUT);
+            // five more refreshes (a second of polling) for anything else it would read
+            long refreshes = lastDay.refreshes();
+            TestPipelineData.await(lastDay, s -> lastDay.refreshes() >= refreshes + 5, TIMEOUT);
+            MonitorSnapshot windowed = lastDay.snapshot();
+            assertThat(windowed.stages().deadLetters()).isEqualTo(2);
+            assertThat(windowed.deadLettersByReason()).containsOnlyKeys("empty_text", "missing_field");
+            assertThat(windowed.stages().pairs()).isEqualTo(1);
+            assertThat(windowed.stages().annotatorEstimates()).as("nothing stamped in the last day: from the end")
+                    .isZero();
+            assertThat(windowed.checkpoints()).extracting(MonitorSnapshot.CheckpointRow::checkpointId)
+                    .containsExactly("it-1");
+        }
     }
 
     @Test

@@ -24,12 +24,21 @@ public final class KafkaTestTopics {
 
     /** Writes the messages in order and waits until all are acknowledged. */
     public static void produce(String bootstrap, String topic, List<byte[]> messages) throws Exception {
+        produce(bootstrap, topic, messages, null);
+    }
+
+    /**
+     * Writes the messages in order, each stamped {@code timestampMillis} (the producer's time when null), and waits
+     * until all are acknowledged.
+     */
+    public static void produce(String bootstrap, String topic, List<byte[]> messages, Long timestampMillis)
+            throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
             for (byte[] m : messages) {
-                sent.add(producer.send(new ProducerRecord<>(topic, m)));
+                sent.add(producer.send(new ProducerRecord<>(topic, null, timestampMillis, null, m)));
             }
             for (Future<RecordMetadata> f : sent) {
                 f.get();
