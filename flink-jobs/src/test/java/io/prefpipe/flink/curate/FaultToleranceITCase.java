@@ -99,6 +99,51 @@ class FaultToleranceITCase {
                 .anyMatch(name -> name.endsWith(".sst") || !name.contains("."));
     }
 
+    /**
+     * The same fault on the heap backend with the state changelog, whose checkpoints upload the state's changes since
+     * the last one instead of all of it: the job restores from a materialized snapshot of the heap state plus the
+     * changes logged after it (materialized every second here, so that a restore needs both).
+     */
+    @Test
+    void run_onTheHeapWithTheStateChangelog_taskFailsMidStream_restoresAndCountsEveryEventOnce() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        FaultScenario scenario = produced(19, suffix);
+        Path snapshotDir = tmp.resolve("snapshot");
+        Path changelog = tmp.resolve("changelog");
+        Path marker = tmp.resolve("failed");
+        CurationJobConfig config = config(suffix, snapshotDir)
+                .setFlinkSetting("state.changelog.enabled", "true")
+                .setFlinkSetting("state.changelog.storage", "filesystem")
+                .setFlinkSetting("state.changelog.dstl.dfs.base-path", changelog.toUri().toString())
+                .setFlinkSetting("state.changelog.periodic-materialize.interval", "1s")
+                .build();
+
+        CurationReport report;
+        Set<String> logged = new HashSet<>();
+        try (CurationRun run = CurationJob.start(config, CurationProgressListener.NONE,
+                new FailOnceAfterCheckpoint(400, marker))) {
+            // a finished job's logged changes are discarded with its checkpoints, so look while it runs
+            CompletableFuture<CurationReport> finished = CompletableFuture.supplyAsync(run::awaitReport);
+            while (!finished.isDone()) {
+                logged.addAll(changelogFiles(changelog));
+                Thread.sleep(20);
+            }
+            report = finished.join();
+        }
+
+        assertFailedOnceAndRecoveredExactly(scenario, marker, report, snapshotDir, config);
+        assertThat(logged).as("state changes were logged").isNotEmpty();
+    }
+
+    /** The names of the files in each job's {@code dstl} folder under {@code changelog} (see {@link #sharedFiles}). */
+    private static Set<String> changelogFiles(Path changelog) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (Path job : list(changelog)) {
+            list(job.resolve("dstl")).forEach(f -> names.add(f.getFileName().toString()));
+        }
+        return names;
+    }
+
     private static CurationJobConfig.Builder onIncrementalRocksDb(CurationJobConfig.Builder config) {
         return config.setFlinkSetting("state.backend.type", "rocksdb")
                 .setFlinkSetting("execution.checkpointing.incremental", "true")
