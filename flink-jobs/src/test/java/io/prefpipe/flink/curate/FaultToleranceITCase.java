@@ -81,18 +81,8 @@ class FaultToleranceITCase {
         CurationJobConfig config = onIncrementalRocksDb(config(suffix, snapshotDir).setCheckpointDir(checkpoints))
                 .build();
 
-        CurationReport report;
         Set<String> sharedFiles = new HashSet<>();
-        try (CurationRun run = CurationJob.start(config, CurationProgressListener.NONE,
-                new FailOnceAfterCheckpoint(400, marker))) {
-            // a finished job's checkpoints are discarded, so look at them while it runs
-            CompletableFuture<CurationReport> finished = CompletableFuture.supplyAsync(run::awaitReport);
-            while (!finished.isDone()) {
-                sharedFiles.addAll(sharedFiles(checkpoints));
-                Thread.sleep(20);
-            }
-            report = finished.join();
-        }
+        CurationReport report = runFailingOnce(config, marker, () -> sharedFiles.addAll(sharedFiles(checkpoints)));
 
         assertFailedOnceAndRecoveredExactly(scenario, marker, report, snapshotDir, config);
         assertThat(sharedFiles).as("incremental RocksDB checkpoints keep their SST files in the shared folder")
@@ -118,30 +108,33 @@ class FaultToleranceITCase {
                 .setFlinkSetting("state.changelog.periodic-materialize.interval", "1s")
                 .build();
 
-        CurationReport report;
         Set<String> logged = new HashSet<>();
-        try (CurationRun run = CurationJob.start(config, CurationProgressListener.NONE,
-                new FailOnceAfterCheckpoint(400, marker))) {
-            // a finished job's logged changes are discarded with its checkpoints, so look while it runs
-            CompletableFuture<CurationReport> finished = CompletableFuture.supplyAsync(run::awaitReport);
-            while (!finished.isDone()) {
-                logged.addAll(changelogFiles(changelog));
-                Thread.sleep(20);
-            }
-            report = finished.join();
-        }
+        CurationReport report = runFailingOnce(config, marker, () -> logged.addAll(namesIn(changelog, "dstl")));
 
         assertFailedOnceAndRecoveredExactly(scenario, marker, report, snapshotDir, config);
         assertThat(logged).as("state changes were logged").isNotEmpty();
     }
 
-    /** The names of the files in each job's {@code dstl} folder under {@code changelog} (see {@link #sharedFiles}). */
-    private static Set<String> changelogFiles(Path changelog) throws IOException {
-        Set<String> names = new HashSet<>();
-        for (Path job : list(changelog)) {
-            list(job.resolve("dstl")).forEach(f -> names.add(f.getFileName().toString()));
+    /** Something a test looks at while a job runs. */
+    private interface Sample {
+        void take() throws IOException;
+    }
+
+    /**
+     * Runs the job with a task failure after a checkpoint, taking {@code sample} every 20 ms until it finishes: a
+     * finished job's checkpoint files are discarded, so a test looks at them while it runs.
+     */
+    private static CurationReport runFailingOnce(CurationJobConfig config, Path marker, Sample sample)
+            throws Exception {
+        try (CurationRun run = CurationJob.start(config, CurationProgressListener.NONE,
+                new FailOnceAfterCheckpoint(400, marker))) {
+            CompletableFuture<CurationReport> finished = CompletableFuture.supplyAsync(run::awaitReport);
+            while (!finished.isDone()) {
+                sample.take();
+                Thread.sleep(20);
+            }
+            return finished.join();
         }
-        return names;
     }
 
     private static CurationJobConfig.Builder onIncrementalRocksDb(CurationJobConfig.Builder config) {
@@ -157,9 +150,14 @@ class FaultToleranceITCase {
      * fails that way could miss the shared files altogether.
      */
     private static Set<String> sharedFiles(Path checkpoints) throws IOException {
+        return namesIn(checkpoints, "shared");
+    }
+
+    /** The names in each job's {@code folder} under {@code root}, which holds a folder per job. */
+    private static Set<String> namesIn(Path root, String folder) throws IOException {
         Set<String> names = new HashSet<>();
-        for (Path job : list(checkpoints)) {
-            list(job.resolve("shared")).forEach(f -> names.add(f.getFileName().toString()));
+        for (Path job : list(root)) {
+            list(job.resolve(folder)).forEach(f -> names.add(f.getFileName().toString()));
         }
         return names;
     }
