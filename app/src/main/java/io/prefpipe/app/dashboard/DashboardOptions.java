@@ -1,7 +1,7 @@
 package io.prefpipe.app.dashboard;
 
-import io.prefpipe.app.monitor.MonitorConfig;
 import io.prefpipe.app.DurationText;
+import io.prefpipe.app.monitor.MonitorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;

@@ -22,7 +22,6 @@ import java.util.Set;
  * ignored setting.
  */
 final class ConfigSection {
-
     private final JsonNode node;
     private final String path;
     private final Set<String> known = new LinkedHashSet<>();

@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a running prefpipe through its own topics, so it shows the same beside the demo and beside a separate
  * long-running job: it reads the dead-letter, pairs, annotators and checkpoints topics from their beginning, or the
- * first three from {@link MonitorConfig#readBack()} ago (committed records only, without a consumer group of its own), and every refresh interval reads the feedback topics' end
- * offsets, the curation group's committed offsets (the lag) and the snapshot manifests. Filter counts by reason are on
+ * first three from {@link MonitorConfig#readBack()} ago (committed records only, without a consumer group of its own),
+ * and every refresh interval reads the feedback topics' end offsets, the curation group's committed offsets (the lag)
+ * and the snapshot manifests. Filter counts by reason are on
  * no topic; they come from the manifests and, when the curation job runs in this process, from
  * {@link #curationListener()}.
  *
