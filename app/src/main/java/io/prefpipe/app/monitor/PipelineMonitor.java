@@ -49,9 +49,8 @@ import org.slf4j.LoggerFactory;
  * long-running job: it reads the dead-letter, pairs, annotators and checkpoints topics from their beginning, or the
  * first three from {@link MonitorConfig#readBack()} ago (committed records only, without a consumer group of its own),
  * and every refresh interval reads the feedback topics' end offsets, the curation group's committed offsets (the lag)
- * and the snapshot manifests. Filter counts by reason are on
- * no topic; they come from the manifests and, when the curation job runs in this process, from
- * {@link #curationListener()}.
+ * and the snapshot manifests. Filter counts by reason are on no topic; they come from the manifests and, when the
+ * curation job runs in this process, from {@link #curationListener()}.
  *
  * <p>A background thread does all reading; {@link #snapshot()} is thread-safe and returns an immutable copy. A record
  * that cannot be decoded is skipped and counted in {@link #undecodable()}. Close to stop the thread and its clients.
