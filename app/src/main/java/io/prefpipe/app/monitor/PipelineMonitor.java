@@ -305,17 +305,14 @@ public final class PipelineMonitor implements AutoCloseable {
         if (since.isEmpty()) {
             return;
         }
+        // the ends are taken first and sought to as numbers: a lazy seek to the end would skip what a partition (a
+        // topic created just now, say) receives between the lookup and the next poll
+        Map<TopicPartition, Long> ends = c.endOffsets(since.keySet(), ADMIN_TIMEOUT);
         Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(since, ADMIN_TIMEOUT);
-        Set<TopicPartition> none = new HashSet<>();
         since.keySet().forEach(tp -> {
             OffsetAndTimestamp at = found.get(tp);
-            if (at == null) {
-                none.add(tp);
-            } else {
-                c.seek(tp, at.offset());
-            }
+            c.seek(tp, at != null ? at.offset() : ends.get(tp));
         });
-        c.seekToEnd(none);
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics)
