@@ -158,17 +158,19 @@ class SnapshotCacheTest {
     @Test
     void holdForReading_waitsWhileAnotherProcessPrunes() throws Exception {
         SnapshotCache cache = new SnapshotCache(dir);
-        Process reader;
-        try (SnapshotCache.Hold pruning = cache.holdForPruning(() -> { })) {
-            reader = holder("read");
+        SnapshotCache.Hold pruning = cache.holdForPruning(() -> { });
+        Process reader = holder("read");
+        try {
             BufferedReader said = lines(reader);
             assertThat(said.readLine()).isEqualTo("waiting");
             Thread.sleep(300);
             assertThat(said.ready()).as("the reader said nothing more while the cache is pruned").isFalse();
             pruning.close();
             assertThat(said.readLine()).isEqualTo("held");
+        } finally {
+            pruning.close();
+            reader.destroyForcibly();
         }
-        reader.destroyForcibly();
     }
 
     @Test
