@@ -376,7 +376,8 @@ class FaultToleranceITCase {
     private static void assertFailedOnceAndRecoveredExactly(FaultScenario scenario, Path marker, CurationReport report,
             Path snapshotDir, CurationJobConfig config) throws Exception {
         assertThat(marker).as("the injected failure happened").exists();
-        assertThat(Files.readString(marker)).contains("checkpoint");
+        assertThat(Files.readString(marker)).as("the job had completed a checkpoint to restore")
+                .containsPattern("checkpoint [1-9][0-9]* complete");
         scenario.assertExactlyOnce(report.counts(), snapshotDir, pairsTopic(config));
         assertThat(report.manifest().totalRows()).isEqualTo(scenario.comparisons());
     }
