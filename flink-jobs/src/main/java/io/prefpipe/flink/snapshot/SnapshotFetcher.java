@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
@@ -23,7 +24,8 @@ import org.apache.flink.core.fs.Path;
  * manifest: only the files the manifest names, each checked against the size and SHA-256 the manifest records while it
  * streams. The copy is assembled in a hidden folder beside the destination and renamed into place when complete, so a
  * destination either holds the whole snapshot or does not exist; an interrupted fetch leaves no snapshot that loads.
- * Fetching again into a destination that already holds the same manifest copies nothing.
+ * Fetching again into a destination that already holds the same manifest copies nothing, and two fetches of one
+ * snapshot into one destination at once both succeed, the later one discarding its copy.
  */
 public final class SnapshotFetcher {
     /** What one fetch did. */
@@ -73,7 +75,9 @@ public final class SnapshotFetcher {
                 bytes += copy(new Path(source, file.path()), partial.resolve(file.path()), file);
             }
             manifest.write(partial);
-            moveIntoPlace(partial, destination);
+            if (!moveIntoPlace(partial, destination, manifest)) {
+                return new Fetched(destination, manifest, 0, 0);
+            }
             return new Fetched(destination, manifest, manifest.files().size(), bytes);
         } finally {
             FlinkFiles.deleteRecursively(new Path(partial.toUri()));
@@ -103,11 +107,29 @@ public final class SnapshotFetcher {
         return bytes;
     }
 
-    private static void moveIntoPlace(java.nio.file.Path partial, java.nio.file.Path destination) throws IOException {
+    /**
+     * Renames the complete copy into place. Another process fetching the same snapshot to the same folder (two commands
+     * on one cached cut) may have got there first: if the folder now holds the same manifest, its copy is as good and
+     * this one is discarded; returns whether this copy was moved.
+     */
+    private static boolean moveIntoPlace(java.nio.file.Path partial, java.nio.file.Path destination,
+            SnapshotManifest manifest) throws IOException {
         try {
             Files.move(partial, destination, StandardCopyOption.ATOMIC_MOVE);
+            return true;
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot move the fetched snapshot into " + destination + " atomically", e);
+        } catch (FileSystemException e) {
+            // Linux reports a non-empty destination as a bare FileSystemException (ENOTEMPTY), not a subclass
+            if (!Files.exists(destination)) {
+                throw e;
+            }
+            if (Files.exists(destination.resolve(SnapshotManifest.FILE_NAME))
+                    && SnapshotManifest.read(destination).equals(manifest)) {
+                return false;
+            }
+            throw new IOException(destination + " appeared while fetching and does not hold snapshot "
+                    + manifest.snapshotId() + "; fetch into a new folder", e);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,53 @@ class SnapshotFetcherTest {
 
         assertThat(again.filesCopied()).isZero();
         assertThat(again.manifest()).isEqualTo(manifest);
+    }
+
+    /** A second fetch of the same snapshot completes while the first copies its first file, as two commands would. */
+    @Test
+    void fetch_whileAnotherFetchOfTheSameSnapshotFinishesFirst_keepsTheirCopyAndSucceeds() throws Exception {
+        Path into = dir.resolve("c1");
+        List<String> other = new ArrayList<>();
+        SnapshotFetcher first = new SnapshotFetcher(line -> {
+            progress.add(line);
+            if (progress.size() == 1) {
+                try {
+                    new SnapshotFetcher(other::add).fetch(remote, into);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+
+        SnapshotFetcher.Fetched fetched = first.fetch(remote, into);
+
+        assertThat(other).as("the other fetch copied every file").hasSize(2);
+        assertThat(progress).as("this fetch copied every file too").hasSize(2);
+        assertThat(fetched.filesCopied()).as("its copy was discarded").isZero();
+        assertThat(fetched.manifest()).isEqualTo(manifest);
+        assertThat(SnapshotManifest.read(into)).isEqualTo(manifest);
+        assertThat(SnapshotFiles.committed(into)).isEqualTo(manifest.files());
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void fetch_whileSomethingElseAppearsAtTheDestination_isRefusedAndLeavesItAlone() throws Exception {
+        Path into = dir.resolve("c1");
+        SnapshotFetcher fetcher = new SnapshotFetcher(line -> {
+            progress.add(line);
+            try {
+                Files.createDirectories(into);
+                Files.writeString(into.resolve("notes.txt"), "mine");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        assertThatThrownBy(() -> fetcher.fetch(remote, into))
+                .isInstanceOf(IOException.class)
+                .hasMessage(into + " appeared while fetching and does not hold snapshot c1; fetch into a new folder");
+        assertThat(into.resolve("notes.txt")).hasContent("mine");
+        assertThat(leftovers()).isEmpty();
     }
 
     @Test
