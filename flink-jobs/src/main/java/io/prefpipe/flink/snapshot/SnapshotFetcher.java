@@ -53,8 +53,7 @@ public final class SnapshotFetcher {
                     + ": a snapshot is a folder with " + SnapshotManifest.FILE_NAME);
         }
         SnapshotManifest manifest = SnapshotFiles.readManifest(manifestFile);
-        if (Files.exists(destination.resolve(SnapshotManifest.FILE_NAME))
-                && SnapshotManifest.read(destination).equals(manifest)) {
+        if (holds(destination, manifest)) {
             return new Fetched(destination, manifest, 0, 0);
         }
         if (Files.exists(destination)) {
@@ -124,12 +123,17 @@ public final class SnapshotFetcher {
             if (!Files.exists(destination)) {
                 throw e;
             }
-            if (Files.exists(destination.resolve(SnapshotManifest.FILE_NAME))
-                    && SnapshotManifest.read(destination).equals(manifest)) {
+            if (holds(destination, manifest)) {
                 return false;
             }
             throw new IOException(destination + " appeared while fetching and does not hold snapshot "
                     + manifest.snapshotId() + "; fetch into a new folder", e);
         }
+    }
+
+    /** Whether {@code folder} holds a fetched snapshot with this manifest (a fetch renames only complete copies in). */
+    private static boolean holds(java.nio.file.Path folder, SnapshotManifest manifest) throws IOException {
+        return Files.exists(folder.resolve(SnapshotManifest.FILE_NAME))
+                && SnapshotManifest.read(folder).equals(manifest);
     }
 }
