@@ -1,25 +1,22 @@
 package io.prefpipe.app;
 
 import io.prefpipe.flink.fs.FlinkFiles;
+import io.prefpipe.flink.fs.ProcessFileLock;
 import io.prefpipe.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,8 +34,8 @@ import java.util.regex.Pattern;
  * <p>Commands that fetch or read a copy {@linkplain #holdForReading hold the cache} meanwhile, and pruning
  * {@linkplain #holdForPruning waits} for those holds: a copy is never removed while it is read, nor a fetch in progress
  * taken for a leftover. The hold is an operating-system file lock on {@code snapshots.lock} beside the copies (shared
- * for readers, exclusive for pruning), so it works between processes and ends with the process that held it. The lock
- * file is never deleted: a lock on a file that another process could delete and create anew would lock nothing.
+ * for readers, exclusive for pruning; {@link ProcessFileLock}), so it works between processes and ends with the
+ * process that held it.
  */
 final class SnapshotCache {
     /** The environment variable that moves the cache folder. */
@@ -61,51 +58,6 @@ final class SnapshotCache {
             return snapshotId == null;
         }
     }
-
-    /** A hold on the cache, released on close (or when the process ends). Idempotent close. */
-    static final class Hold implements AutoCloseable {
-        private final Path file;
-        private boolean closed;
-
-        private Hold(Path file) {
-            this.file = file;
-        }
-
-        @Override
-        public void close() throws IOException {
-            synchronized (HELD) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                Held held = HELD.get(file);
-                if (--held.holds == 0) {
-                    HELD.remove(file);
-                    // closing the channel releases the OS lock
-                    held.channel.close();
-                }
-            }
-        }
-    }
-
-    /** An OS lock on a cache's lock file that this process holds, and how many holds share it. */
-    private static final class Held {
-        private final FileChannel channel;
-        private final boolean shared;
-        private int holds = 1;
-
-        private Held(FileChannel channel, boolean shared) {
-            this.channel = channel;
-            this.shared = shared;
-        }
-    }
-
-    /**
-     * The cache lock files this JVM holds. Static because the OS lock it stands in for belongs to the process: on POSIX
-     * systems a second channel on the file would fail to lock it, and closing that channel would release the first
-     * one's lock (see {@link FileChannel#lock}), so a process takes each lock once and counts its shared holds.
-     */
-    private static final Map<Path, Held> HELD = new HashMap<>();
 
     private final Path snapshots;
 
@@ -161,7 +113,7 @@ final class SnapshotCache {
      *
      * @throws IllegalStateException if this process is pruning the cache
      */
-    Hold holdForReading(Runnable onWait) throws IOException {
+    ProcessFileLock holdForReading(Runnable onWait) throws IOException {
         return hold(true, onWait);
     }
 
@@ -171,37 +123,18 @@ final class SnapshotCache {
      *
      * @throws IllegalStateException if this process holds the cache already
      */
-    Hold holdForPruning(Runnable onWait) throws IOException {
+    ProcessFileLock holdForPruning(Runnable onWait) throws IOException {
         return hold(false, onWait);
     }
 
-    private Hold hold(boolean shared, Runnable onWait) throws IOException {
-        Path file = Files.createDirectories(snapshots.getParent()).toRealPath().resolve(LOCK_FILE);
-        // waiting inside the monitor keeps this JVM's other holds out until the OS lock is ours
-        synchronized (HELD) {
-            Held held = HELD.get(file);
-            if (held != null) {
-                if (!shared || !held.shared) {
-                    throw new IllegalStateException("this process holds the snapshot cache " + snapshots.getParent()
-                            + " already (" + (held.shared ? "reading" : "pruning") + "); it cannot also "
-                            + (shared ? "read" : "prune") + " it");
-                }
-                held.holds++;
-                return new Hold(file);
-            }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            try {
-                if (channel.tryLock(0, Long.MAX_VALUE, shared) == null) {
-                    onWait.run();
-                    channel.lock(0, Long.MAX_VALUE, shared);
-                }
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-            HELD.put(file, new Held(channel, shared));
-            return new Hold(file);
+    private ProcessFileLock hold(boolean shared, Runnable onWait) throws IOException {
+        Path file = snapshots.getParent().resolve(LOCK_FILE);
+        try {
+            return shared ? ProcessFileLock.shared(file, onWait) : ProcessFileLock.exclusive(file, onWait);
+        } catch (ProcessFileLock.HeldByThisProcessException e) {
+            throw new IllegalStateException("this process holds the snapshot cache " + file.getParent().toRealPath()
+                    + " already (" + (e.heldShared() ? "reading" : "pruning") + "); it cannot also "
+                    + (shared ? "read" : "prune") + " it", e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.prefpipe.flink.curate.LabelNoise;
 import io.prefpipe.flink.curate.SnapshotCutter;
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.fs.Locations;
+import io.prefpipe.flink.fs.ProcessFileLock;
 import io.prefpipe.flink.snapshot.SnapshotFetcher;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
@@ -168,6 +169,8 @@ final class SnapshotCommand implements Runnable {
         "Cuts a snapshot from the folder a running (unbounded) `curate` job writes into: the files it committed up",
         "to its latest completed checkpoint since the previous cut, with that checkpoint's counts, offsets per",
         "partition and label-noise estimate. The cut goes to <job-dir>/cuts/<id>/ (manifest and hard links).",
+        "Cuts of a local folder take turns (a second one waits, saying so, then cuts what came after the first);",
+        "a folder on S3 or HDFS must be cut by one process at a time.",
         "Refuses (exit code 3) the job folder of a `prefpipe run` loop, which cuts its own snapshots: a cut taken",
         "by hand would take its pairs away from the loop's next iteration."})
     static final class Cut implements Callable<Integer> {
@@ -222,7 +225,10 @@ final class SnapshotCommand implements Runnable {
                 throws Exception {
             String cutId = id != null ? id : CUT_ID.format(Instant.now());
             org.apache.flink.core.fs.Path job = new org.apache.flink.core.fs.Path(jobDir);
-            Optional<SnapshotManifest> cut = new SnapshotCutter(Clock.systemUTC(), timeout).cut(job, cutId);
+            Optional<SnapshotManifest> cut = new SnapshotCutter(Clock.systemUTC(), timeout, () -> {
+                out.println("waiting for another process's cut of " + Locations.display(jobDir) + " to finish ...");
+                out.flush();
+            }).cut(job, cutId);
             if (cut.isEmpty()) {
                 out.println("no checkpoint completed in " + Locations.display(jobDir) + " since the previous cut read an event or committed a"
                         + " file; nothing to cut");
@@ -315,7 +321,7 @@ final class SnapshotCommand implements Runnable {
                 return 0;
             }
             // held from before the listing: a copy read meanwhile would be listed with an old last use
-            try (SnapshotCache.Hold hold = cache.holdForPruning(() -> {
+            try (ProcessFileLock hold = cache.holdForPruning(() -> {
                 out.println("waiting for the commands reading cached snapshots to finish ...");
                 out.flush();
             })) {

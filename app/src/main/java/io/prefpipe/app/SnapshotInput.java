@@ -1,6 +1,7 @@
 package io.prefpipe.app;
 
 import io.prefpipe.flink.fs.Locations;
+import io.prefpipe.flink.fs.ProcessFileLock;
 import io.prefpipe.flink.snapshot.SnapshotFetcher;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,9 +30,9 @@ public final class SnapshotInput {
     /** A snapshot's local folder, open for reading: a copy in the cache is not pruned until this is closed. */
     public static final class LocalSnapshot implements AutoCloseable {
         private final Path folder;
-        private final SnapshotCache.Hold hold;
+        private final ProcessFileLock hold;
 
-        private LocalSnapshot(Path folder, SnapshotCache.Hold hold) {
+        private LocalSnapshot(Path folder, ProcessFileLock hold) {
             this.folder = folder;
             this.hold = hold;
         }
@@ -64,7 +65,7 @@ public final class SnapshotInput {
         }
         SnapshotCache cache = SnapshotCache.atDefaultLocation();
         Path to = fetchTo != null ? fetchTo : cache.folderFor(location);
-        SnapshotCache.Hold hold = fetchTo != null ? null : cache.holdForReading(() -> progress.println(
+        ProcessFileLock hold = fetchTo != null ? null : cache.holdForReading(() -> progress.println(
                 "waiting for `prefpipe snapshot cache --prune` to finish with the snapshot cache ..."));
         try {
             long start = System.nanoTime();

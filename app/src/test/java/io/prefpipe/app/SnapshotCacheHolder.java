@@ -1,5 +1,6 @@
 package io.prefpipe.app;
 
+import io.prefpipe.flink.fs.ProcessFileLock;
 import java.nio.file.Path;
 
 /**
@@ -16,7 +17,7 @@ public final class SnapshotCacheHolder {
             System.out.println("waiting");
             System.out.flush();
         };
-        try (SnapshotCache.Hold hold = args[1].equals("read") ? cache.holdForReading(waiting)
+        try (ProcessFileLock hold = args[1].equals("read") ? cache.holdForReading(waiting)
                 : cache.holdForPruning(waiting)) {
             System.out.println("held");
             System.out.flush();

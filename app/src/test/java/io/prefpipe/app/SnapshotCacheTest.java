@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.prefpipe.flink.fs.ProcessFileLock;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.Counts;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
@@ -158,7 +159,7 @@ class SnapshotCacheTest {
     @Test
     void holdForReading_waitsWhileAnotherProcessPrunes() throws Exception {
         SnapshotCache cache = new SnapshotCache(dir);
-        SnapshotCache.Hold pruning = cache.holdForPruning(() -> { });
+        ProcessFileLock pruning = cache.holdForPruning(() -> { });
         Process reader = holder("read");
         try {
             BufferedReader said = lines(reader);
@@ -176,8 +177,8 @@ class SnapshotCacheTest {
     @Test
     void holdsOfOneProcess_readersShareTheOsLockUntilTheLastCloses_andPruningBesideThemIsRefused() throws Exception {
         SnapshotCache cache = new SnapshotCache(dir);
-        SnapshotCache.Hold first = cache.holdForReading(() -> { });
-        SnapshotCache.Hold second = cache.holdForReading(() -> { });
+        ProcessFileLock first = cache.holdForReading(() -> { });
+        ProcessFileLock second = cache.holdForReading(() -> { });
         assertThatThrownBy(() -> cache.holdForPruning(() -> { })).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("this process holds the snapshot cache " + dir.toRealPath()
                         + " already (reading); it cannot also prune it");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.fs.Locations;
+import io.prefpipe.flink.fs.ProcessFileLock;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.schema.PreferencePair;
@@ -46,6 +47,10 @@ import org.apache.flink.core.fs.Path;
  * hold exactly as many pairs as the checkpoint counted (files only ever hold pairs of one checkpoint interval), and
  * waits and reads again until they do. Only files no cut lists yet are read for their rows and checksum: the
  * previous cuts' manifests describe the rest, so a cut costs what was committed since the previous one.
+ *
+ * <p>Cuts of a local job folder take turns, across processes, at an OS lock on {@code cuts/}{@value #LOCK_FILE}, so two
+ * commands cutting at once make consecutive cuts rather than two that list the same pairs. A folder on another file
+ * system (an object store has no locks) must be cut by one process at a time.
  */
 public final class SnapshotCutter {
     /** The folder of the cuts inside the job's snapshot folder. */
@@ -54,14 +59,30 @@ public final class SnapshotCutter {
     public static final String PREVIOUS_PROPERTY = "cut.previous";
     public static final String SCHEMA_PROPERTY = "pairs.schema";
 
+    /** The lock file in {@value #CUTS} that cuts of a local job folder take turns at. */
+    static final String LOCK_FILE = ".cut.lock";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Clock clock;
     private final Duration timeout;
+    private final Runnable onWait;
 
+    /**
+     * @param timeout how long a cut waits for the committed files to catch up with the checkpoint's counts
+     */
     public SnapshotCutter(Clock clock, Duration timeout) {
+        this(clock, timeout, () -> { });
+    }
+
+    /**
+     * @param timeout how long a cut waits for the committed files to catch up with the checkpoint's counts
+     * @param onWait told when a cut has to wait for another process's cut of the same local folder
+     */
+    public SnapshotCutter(Clock clock, Duration timeout, Runnable onWait) {
         this.clock = clock;
         this.timeout = timeout;
+        this.onWait = onWait;
     }
 
     /** {@link #cut(Path, String)} of a local job folder. */
@@ -77,8 +98,29 @@ public final class SnapshotCutter {
      *     read an event or committed a file
      * @throws IOException if the folder cannot be read or written, or the committed files do not match the latest
      *     checkpoint's counts within the timeout
+     * @throws IllegalStateException if this process is cutting the same local folder already
      */
     public Optional<SnapshotManifest> cut(Path jobDir, String cutId) throws IOException, InterruptedException {
+        Optional<java.nio.file.Path> local = Locations.local(jobDir.toUri());
+        try (ProcessFileLock lock = local.isPresent() ? lockCuts(local.get()) : null) {
+            return cutHoldingTheLock(jobDir, cutId);
+        }
+    }
+
+    /**
+     * Takes the lock that cuts of the local job folder {@code jobDir} take turns at, before the previous cuts are read:
+     * two cuts at once would both start after the same previous cut and list the same pairs.
+     */
+    private ProcessFileLock lockCuts(java.nio.file.Path jobDir) throws IOException {
+        try {
+            return ProcessFileLock.exclusive(jobDir.resolve(CUTS).resolve(LOCK_FILE), onWait);
+        } catch (ProcessFileLock.HeldByThisProcessException e) {
+            throw new IllegalStateException("this process is cutting " + jobDir + " already", e);
+        }
+    }
+
+    private Optional<SnapshotManifest> cutHoldingTheLock(Path jobDir, String cutId)
+            throws IOException, InterruptedException {
         Path cuts = new Path(jobDir, CUTS);
         if (FlinkFiles.exists(new Path(new Path(cuts, cutId), SnapshotManifest.FILE_NAME))) {
             throw new IOException("a cut named " + cutId + " exists already in " + cuts);

@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prefpipe.flink.fs.FlinkFiles;
 import io.prefpipe.flink.fs.ForeignSchemeFileSystem;
+import io.prefpipe.flink.fs.ProcessFileLock;
+import io.prefpipe.flink.fs.ProcessFileLockHolder;
 import io.prefpipe.flink.kafka.SourcePlan;
 import io.prefpipe.flink.parquet.TestPairs;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.flink.snapshot.CheckpointLedger.Entry;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
+import io.prefpipe.testing.JavaProcess;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,14 +25,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.fs.Path;
 import org.junit.jupiter.api.Test;
 
 /**
  * Cuts on a file system of another scheme, which has neither hard links nor java.nio access: the cut's files are
- * copies, its manifest comes last, and everything is read back through Flink's API. (SnapshotCutITCase cuts a running
- * job's local folder.)
+ * copies, its manifest comes last, and everything is read back through Flink's API; and how cuts of the same folder as
+ * a local one take turns. (SnapshotCutITCase cuts a running job's local folder.)
  */
 class SnapshotCutterTest {
     private final String folder = "snapshot-cutter-test/" + UUID.randomUUID() + "/live";
@@ -103,6 +114,65 @@ class SnapshotCutterTest {
         assertThatThrownBy(() -> cutter.cut(jobDir, "c1")).isInstanceOf(IOException.class)
                 .hasMessageEndingWith("/cuts/mine holds snapshot mine, which was not cut from this job (its manifest"
                         + " has no cut.checkpoint-id); move it out of cuts/");
+    }
+
+    /**
+     * Two processes cutting one local job folder take turns: while another process holds the cuts' lock, a cut says it
+     * waits, and once it may go on it starts from the cut the other made meanwhile, so the two never list the same
+     * pairs. (The other process's cut is made here through the foreign scheme, which maps onto the same folder and
+     * takes no lock, as an object store's cut would not.)
+     */
+    @Test
+    void cut_ofALocalFolderWhileAnotherProcessCutsIt_waitsThenCutsOnlyWhatCameAfter() throws Exception {
+        Files.createDirectories(local);
+        TestPairs.write(local.resolve("pairs-a-0.parquet"), TestPairs.pairs(3));
+        checkpoint(5, 4, 3);
+        Process other = JavaProcess.of(ProcessFileLockHolder.class).maxHeap("64m")
+                .args(local.resolve(SnapshotCutter.CUTS).resolve(SnapshotCutter.LOCK_FILE).toString()).start();
+        CompletableFuture<Optional<SnapshotManifest>> waiting;
+        try {
+            assertThat(new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine()).as("the other process's first line").isEqualTo("held");
+            CountDownLatch toldToWait = new CountDownLatch(1);
+            SnapshotCutter localCutter = new SnapshotCutter(Clock.systemUTC(), Duration.ofSeconds(5),
+                    toldToWait::countDown);
+            waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return localCutter.cut(new Path(local.toUri()), "c2");
+                } catch (IOException | InterruptedException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertThat(toldToWait.await(30, TimeUnit.SECONDS)).as("told it waits").isTrue();
+            cutter.cut(jobDir, "c1").orElseThrow();
+            TestPairs.write(local.resolve("pairs-a-1.parquet"), TestPairs.pairs(2));
+            checkpoint(6, 7, 5);
+            assertThat(waiting).as("still waiting while the other process holds the lock").isNotDone();
+        } finally {
+            other.getOutputStream().close();
+            assertThat(other.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        }
+
+        SnapshotManifest second = waiting.get(1, TimeUnit.MINUTES).orElseThrow();
+
+        assertThat(second.files()).extracting(SnapshotManifest.SnapshotFile::path)
+                .containsExactly("pairs-a-1.parquet");
+        assertThat(second.properties()).containsEntry(SnapshotCutter.PREVIOUS_PROPERTY, "c1");
+        assertThat(second.counts().pairs()).isEqualTo(2);
+        assertThat(SnapshotCutter.cuts(jobDir)).extracting(SnapshotManifest::snapshotId).containsExactly("c1", "c2");
+    }
+
+    @Test
+    void cut_ofALocalFolderThisProcessIsCutting_isRefused() throws Exception {
+        Files.createDirectories(local);
+        checkpoint(5, 4, 3);
+        try (ProcessFileLock cutting = ProcessFileLock.exclusive(
+                local.resolve(SnapshotCutter.CUTS).resolve(SnapshotCutter.LOCK_FILE), () -> { })) {
+            assertThatThrownBy(() -> cutter.cut(new Path(local.toUri()), "c1"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("this process is cutting " + local + " already");
+        }
+        assertThat(SnapshotCutter.cuts(jobDir)).isEmpty();
     }
 
     /** A completed checkpoint in the job's ledger: {@code events} read from feedback/0, all curated into pairs. */
