@@ -5,8 +5,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A hold on an operating-system lock on a local file, shared or exclusive, so that processes on one machine take turns
@@ -48,10 +48,17 @@ public final class ProcessFileLock implements AutoCloseable {
     }
 
     /**
-     * The lock files this JVM holds. Static because the OS lock it stands in for belongs to the process (see the class
-     * comment).
+     * The lock files this JVM holds, each read and changed only under its file's monitor in {@link #MONITORS}. Static
+     * because the OS lock it stands in for belongs to the process (see the class comment).
      */
-    private static final Map<Path, Held> HELD = new HashMap<>();
+    private static final Map<Path, Held> HELD = new ConcurrentHashMap<>();
+
+    /**
+     * One monitor per lock file: a hold waiting for another process keeps this JVM's other holds of the same file out
+     * until the OS lock is ours, and nothing else (a shared monitor would also keep out holds and releases of other
+     * files, which the other process may be waiting for).
+     */
+    private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
     private final Path file;
     private boolean closed;
@@ -82,8 +89,7 @@ public final class ProcessFileLock implements AutoCloseable {
 
     private static ProcessFileLock hold(Path file, boolean shared, Runnable onWait) throws IOException {
         Path real = Files.createDirectories(file.toAbsolutePath().getParent()).toRealPath().resolve(file.getFileName());
-        // waiting inside the monitor keeps this JVM's other holds out until the OS lock is ours
-        synchronized (HELD) {
+        synchronized (MONITORS.computeIfAbsent(real, f -> new Object())) {
             Held held = HELD.get(real);
             if (held != null) {
                 if (!shared || !held.shared) {
@@ -111,7 +117,7 @@ public final class ProcessFileLock implements AutoCloseable {
     /** Lets go of this hold; the OS lock goes with the process's last hold on the file. Idempotent. */
     @Override
     public void close() throws IOException {
-        synchronized (HELD) {
+        synchronized (MONITORS.get(file)) {
             if (closed) {
                 return;
             }
