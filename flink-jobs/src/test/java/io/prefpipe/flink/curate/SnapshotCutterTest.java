@@ -13,11 +13,7 @@ import io.prefpipe.flink.snapshot.CheckpointLedger;
 import io.prefpipe.flink.snapshot.CheckpointLedger.Entry;
 import io.prefpipe.snapshot.SnapshotManifest;
 import io.prefpipe.snapshot.SnapshotManifest.OffsetRange;
-import io.prefpipe.testing.JavaProcess;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,12 +123,9 @@ class SnapshotCutterTest {
         Files.createDirectories(local);
         TestPairs.write(local.resolve("pairs-a-0.parquet"), TestPairs.pairs(3));
         checkpoint(5, 4, 3);
-        Process other = JavaProcess.of(ProcessFileLockHolder.class).maxHeap("64m")
-                .args(local.resolve(SnapshotCutter.CUTS).resolve(SnapshotCutter.LOCK_FILE).toString()).start();
         CompletableFuture<Optional<SnapshotManifest>> waiting;
-        try {
-            assertThat(new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine()).as("the other process's first line").isEqualTo("held");
+        try (ProcessFileLockHolder.OtherProcess other = ProcessFileLockHolder.holding(
+                local.resolve(SnapshotCutter.CUTS).resolve(SnapshotCutter.LOCK_FILE))) {
             CountDownLatch toldToWait = new CountDownLatch(1);
             SnapshotCutter localCutter = new SnapshotCutter(Clock.systemUTC(), Duration.ofSeconds(5),
                     toldToWait::countDown);
@@ -148,9 +141,6 @@ class SnapshotCutterTest {
             TestPairs.write(local.resolve("pairs-a-1.parquet"), TestPairs.pairs(2));
             checkpoint(6, 7, 5);
             assertThat(waiting).as("still waiting while the other process holds the lock").isNotDone();
-        } finally {
-            other.getOutputStream().close();
-            assertThat(other.waitFor(1, TimeUnit.MINUTES)).isTrue();
         }
 
         SnapshotManifest second = waiting.get(1, TimeUnit.MINUTES).orElseThrow();

@@ -3,12 +3,8 @@ package io.prefpipe.flink.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.prefpipe.testing.JavaProcess;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -50,11 +46,8 @@ class ProcessFileLockTest {
     @Test
     void exclusive_heldByAnotherProcess_waitsSayingSoWhileOtherFilesAreHeldAndReleased() throws Exception {
         Path file = tmp.resolve("cut.lock");
-        Process other = JavaProcess.of(ProcessFileLockHolder.class).maxHeap("64m").args(file.toString()).start();
         CompletableFuture<ProcessFileLock> waiting;
-        try {
-            assertThat(new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine()).as("the other process's first line").isEqualTo("held");
+        try (ProcessFileLockHolder.OtherProcess other = ProcessFileLockHolder.holding(file)) {
             CountDownLatch toldToWait = new CountDownLatch(1);
             waiting = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -74,9 +67,6 @@ class ProcessFileLockTest {
             });
             otherFile.get(30, TimeUnit.SECONDS);
             assertThat(waiting).as("still waiting while the other process holds the file").isNotDone();
-        } finally {
-            other.getOutputStream().close();
-            assertThat(other.waitFor(1, TimeUnit.MINUTES)).isTrue();
         }
         waiting.get(1, TimeUnit.MINUTES).close();
     }
