@@ -28,7 +28,10 @@ import picocli.CommandLine.Spec;
         description = "Generates judgements of realistic size (prompts ~200 bytes, responses ~500, 3-5 judgements per"
                 + " comparison) into a topic, then measures in one run a bare KafkaConsumer that reads and decodes"
                 + " them and the curation job from the same topic to committed Parquet: records/s of both, their"
-                + " ratio, peak memory, and p50/p99 latency from event to committed file at a fixed rate.")
+                + " ratio, peak memory, and p50/p99 latency from event to committed file at a fixed rate. Beside them"
+                + " it runs a Flink job that only reads the topic and the least job that writes the curation job's"
+                + " outputs (the partition-local ceiling): what the framework costs, and what no curation job could"
+                + " beat here.")
 public final class CurateBenchCommand implements Callable<Integer> {
     private static final double TARGET_RATE = 100_000;
     private static final double TARGET_RATIO = 0.5;
@@ -63,9 +66,9 @@ public final class CurateBenchCommand implements Callable<Integer> {
     long checkpointMillis;
 
     @Option(names = "--warmup-judgements", defaultValue = "200000", description = "Judgements of a separate topic"
-            + " that the raw consumer, the read floor and a curation job go through, unmeasured, before the measured"
-            + " phases, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM (default:"
-            + " ${DEFAULT-VALUE}).")
+            + " that the raw consumer, the read floor, a curation job and the ceiling go through, unmeasured, before"
+            + " the measured phases, so that the JIT compiler has compiled the hot code; 0 measures a cold JVM"
+            + " (default: ${DEFAULT-VALUE}).")
     long warmupJudgements;
 
     @Option(names = "--aggregator", defaultValue = "mv", description = "Label aggregator of the curation jobs, as"
@@ -135,6 +138,14 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 r.flinkReadFloor().recordsPerSecond() / r.rawConsumer().recordsPerSecond(),
                 r.curation().cpuMicrosPerRecord() - r.flinkReadFloor().cpuMicrosPerRecord(),
                 r.curation().cpuMicrosPerRecord(), r.flinkReadFloor().cpuMicrosPerRecord());
+        // The least job that writes the same outputs: what no curation job could beat on this machine.
+        PartitionLocalCeiling.Counts cc = r.ceilingCounts();
+        System.out.printf(Locale.ROOT, "  partition-local ceiling / raw consumer: %.2f; the curation job reaches %.2f"
+                        + " of it (ceiling: %,d in, %,d pairs against the job's %,d, %,d late, %,d invalid, %,d"
+                        + " duplicates; no model, no state in checkpoints, no event time)%n",
+                r.ceiling().recordsPerSecond() / r.rawConsumer().recordsPerSecond(),
+                r.curation().recordsPerSecond() / r.ceiling().recordsPerSecond(), cc.in(), cc.pairs(), c.pairs(),
+                cc.late(), cc.invalid(), cc.duplicates());
         CurationBenchmark.Latency l = r.latency();
         if (l == null) {
             System.out.println("  latency not measured (--latency-seconds 0)");
@@ -183,6 +194,6 @@ public final class CurateBenchCommand implements Callable<Integer> {
     }
 
     private static List<CurationBenchmark.Phase> phases(CurationBenchmark.Result r) {
-        return List.of(r.rawConsumer(), r.flinkReadFloor(), r.curation());
+        return List.of(r.rawConsumer(), r.flinkReadFloor(), r.curation(), r.ceiling());
     }
 }

@@ -51,8 +51,8 @@ import org.apache.parquet.io.LocalInputFile;
  * Curation throughput against the raw consumer, in one run on one broker:
  *
  * <ol>
- *   <li>unless told not to, warms the JVM up: the raw consumer, the read floor and a curation job go through
- *       judgements of another topic first, unmeasured;
+ *   <li>unless told not to, warms the JVM up: the raw consumer, the read floor, a curation job and the ceiling go
+ *       through judgements of another topic first, unmeasured;
  *   <li>writes {@link BenchFeedback} judgements as Avro to a topic;
  *   <li><b>raw consumer</b>: one {@link KafkaConsumer} reads the whole topic and decodes every value into a {@link
  *       FeedbackEvent}: the least any consumer of this topic must do;
@@ -60,6 +60,8 @@ import org.apache.parquet.io.LocalInputFile;
  *       and decodes every value ({@link FlinkReadFloor}): what the framework costs before any curation;
  *   <li><b>curation job</b>: a bounded {@link CurationJob} run from the same topic to a committed Parquet snapshot,
  *       wall-clock from submission to the written manifest, MiniCluster start-up included;
+ *   <li><b>partition-local ceiling</b>: the least job that writes the same outputs ({@link PartitionLocalCeiling}),
+ *       at one subtask per partition: a bound on what any curation job could reach here;
  *   <li><b>latency</b>: an unbounded job on a second topic while judgements are produced at a fixed rate with their
  *       event time set when they are sent; a pair's latency is the time its Parquet file appeared committed (polled
  *       every 20 ms) minus the event time of the judgement that completed it (pairs are emitted after {@code minVotes}
@@ -83,9 +85,9 @@ public final class CurationBenchmark {
      * @param latencyDuration how long the latency phase produces; zero leaves the phase out
      * @param checkpointInterval of the latency phase's job: how often files are committed (the throughput phase keeps
      *     the job's default)
-     * @param warmupJudgements judgements of a separate topic that the raw consumer, the read floor and a curation job
-     *     go through before anything is measured, so that the JIT compiler has compiled the hot code; 0 measures a
-     *     cold JVM
+     * @param warmupJudgements judgements of a separate topic that the raw consumer, the read floor, a curation job and
+     *     the ceiling go through before anything is measured, so that the JIT compiler has compiled the hot code; 0
+     *     measures a cold JVM
      * @param aggregator the curation jobs' label aggregator (see {@link io.prefpipe.flink.curate.Aggregators})
      * @param flinkSettings Flink settings of the curation jobs' MiniClusters, e.g. the state backend
      */
@@ -115,7 +117,8 @@ public final class CurationBenchmark {
 
     /** @param latency {@code null} when the latency phase was left out */
     public record Result(long bytesProduced, Duration produceTime, Phase rawConsumer, Phase flinkReadFloor,
-            Phase curation, CurationReport report, Latency latency) {
+            Phase curation, CurationReport report, Phase ceiling, PartitionLocalCeiling.Counts ceilingCounts,
+            Latency latency) {
         public double ratio() {
             return curation.recordsPerSecond() / rawConsumer.recordsPerSecond();
         }
@@ -157,14 +160,21 @@ public final class CurationBenchmark {
             report.set(r);
             return r.eventsIn();
         });
+        AtomicReference<PartitionLocalCeiling.Counts> ceilingCounts = new AtomicReference<>();
+        Phase ceiling = measure("local ceiling", () -> {
+            PartitionLocalCeiling.Counts c = ceiling(topic, "throughput");
+            ceilingCounts.set(c);
+            return c.in();
+        });
         Latency latency = options.latencyDuration().isZero() ? null : latency();
-        return new Result(bytes, produceTime, raw, floor, curation, report.get(), latency);
+        return new Result(bytes, produceTime, raw, floor, curation, report.get(), ceiling, ceilingCounts.get(),
+                latency);
     }
 
     /**
-     * Runs the raw consumer, the read floor and a curation job over judgements of their own, unmeasured: a JVM spends
-     * tens of CPU seconds compiling Flink's, Kafka's and Parquet's hot code, which a long-running job pays once at its
-     * start.
+     * Runs the raw consumer, the read floor, a curation job and the ceiling over judgements of their own, unmeasured:
+     * a JVM spends tens of CPU seconds compiling Flink's, Kafka's and Parquet's hot code, which a long-running job pays
+     * once at its start.
      */
     private void warmUp() throws Exception {
         String topic = "bench.warmup";
@@ -178,6 +188,7 @@ public final class CurationBenchmark {
         FlinkReadFloor.run(options.bootstrap(), topic, options.parallelism());
         CurationJob.run(jobConfig(topic, "warmup", true, CurationJobOptions.CHECKPOINT_INTERVAL.defaultValue()),
                 CurationProgressListener.NONE);
+        ceiling(topic, "warmup");
         console.printf(Locale.ROOT, "warm-up: %,d judgements produced, consumed and curated in %.1f s%n", n,
                 (System.nanoTime() - start) / 1e9);
     }
@@ -207,6 +218,18 @@ public final class CurationBenchmark {
                 .setSnapshotDir(options.workDir().resolve(id))
                 .setSnapshotId(id)
                 .build();
+    }
+
+    /**
+     * Runs the {@link PartitionLocalCeiling} over {@code topic} at one subtask per partition, with the curation job's
+     * vote count and checkpoint interval.
+     */
+    private PartitionLocalCeiling.Counts ceiling(String topic, String name) throws Exception {
+        String pairsTopic = topic + ".ceiling-pairs";
+        Topics.ensure(options.bootstrap(), List.of(pairsTopic), options.partitions(), (short) 1);
+        return PartitionLocalCeiling.run(options.bootstrap(), topic, options.partitions(),
+                options.feedback().minVotes(), options.workDir().resolve("ceiling-" + name),
+                pairsTopic, CurationJobOptions.CHECKPOINT_INTERVAL.defaultValue());
     }
 
     /** Sends the judgements, paced to {@code rate} per second if positive, with event time = send time if asked. */

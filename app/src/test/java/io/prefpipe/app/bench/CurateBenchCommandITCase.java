@@ -18,7 +18,7 @@ import picocli.CommandLine;
  */
 class CurateBenchCommandITCase {
     @Test
-    void benchCurate_smallRun_measuresBothPhasesAndTheLatencyAndReconciles() throws Exception {
+    void benchCurate_smallRun_measuresEveryPhaseAndTheLatencyAndReconciles() throws Exception {
         StdoutCapture.Run run = StdoutCapture.run(() -> new CommandLine(new PrefpipeCommand()).execute("bench",
                 "curate", "--judgements", "4000", "--warmup-judgements", "1000", "--latency-seconds", "2",
                 "--latency-rate", "500", "--checkpoint-interval-ms", "300", "-D", "state.backend.type=rocksdb"));
@@ -30,11 +30,17 @@ class CurateBenchCommandITCase {
         assertThat(out).contains("warm-up: 1,000 judgements produced, consumed and curated",
                 "produced 4,000 judgements", "reconciled");
         assertThat(out).containsPattern("raw consumer\\s+4,000\\s").containsPattern("Flink read floor\\s+4,000\\s")
-                .containsPattern("curation job\\s+4,000\\s");
+                .containsPattern("curation job\\s+4,000\\s").containsPattern("local ceiling\\s+4,000\\s");
         Matcher fates = Pattern.compile("curation: 4,000 in = ([\\d,]+) curated \\+ ([\\d,]+) filtered \\+ 0"
                 + " dead-lettered \\(reconciled\\)").matcher(out);
         assertThat(fates.find()).as(out).isTrue();
         assertThat(number(fates.group(1)) + number(fates.group(2))).isEqualTo(4_000);
+        Matcher pairs = Pattern.compile("dead-lettered \\(reconciled\\), ([\\d,]+) pairs").matcher(out);
+        assertThat(pairs.find()).as(out).isTrue();
+        // the ceiling decides the same comparisons by the same votes, so it writes the job's pairs
+        assertThat(out).containsPattern("partition-local ceiling / raw consumer: \\d+\\.\\d\\d; the curation job"
+                + " reaches \\d+\\.\\d\\d of it \\(ceiling: 4,000 in, " + pairs.group(1) + " pairs against the"
+                + " job's " + pairs.group(1) + ", [\\d,]+ late, 0 invalid, 0 duplicates");
         assertThat(out).containsPattern("curation / raw consumer: \\d+\\.\\d\\d \\(target >= 0\\.5: (met|NOT met)\\)")
                 .containsPattern("event -> committed file at 500 judgements/s: p50 \\d+ ms, p99 \\d+ ms")
                 .containsPattern("without the JIT compilers' time the job took \\d+\\.\\d CPU-µs per judgement: at"

@@ -10,8 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /** Maps the labeling module's curated pairs onto the Avro {@link PreferencePair} that leaves the job. */
-final class PreferencePairs {
+public final class PreferencePairs {
     private PreferencePairs() {}
+
+    /**
+     * The Avro record of {@code pair}, decided by majority vote.
+     *
+     * @param events every event of the comparison, by event id; must hold the pair's source events
+     */
+    public static PreferencePair toAvro(CuratedPair pair, Map<String, FeedbackEvent> events) {
+        return toAvro(pair, events, null);
+    }
 
     /**
      * The Avro record of {@code pair}.

@@ -36,7 +36,7 @@ class PreferencePairsTest {
 
     @Test
     void toAvro_byMajorityVote_copiesEveryFieldAndLeavesTheModelFieldsEmpty() {
-        PreferencePair p = PreferencePairs.toAvro(PAIR, EVENTS, null);
+        PreferencePair p = PreferencePairs.toAvro(PAIR, EVENTS);
 
         assertThat(p.getPairId()).isEqualTo("id-1");
         assertThat(p.getComparisonId()).isEqualTo("c1");
