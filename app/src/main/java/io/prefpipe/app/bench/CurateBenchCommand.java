@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
                 + " them and the curation job from the same topic to committed Parquet: records/s of both, their"
                 + " ratio, peak memory, and p50/p99 latency from event to committed file at a fixed rate. Beside them"
                 + " it runs a Flink job that only reads the topic and the least job that writes the curation job's"
-                + " outputs (the partition-local ceiling): what the framework costs, and what no curation job could"
-                + " beat here.")
+                + " outputs (the partition-local ceiling): what the framework costs, and what no Flink job with those"
+                + " outputs beats here.")
 public final class CurateBenchCommand implements Callable<Integer> {
     private static final double TARGET_RATE = 100_000;
     private static final double TARGET_RATIO = 0.5;
@@ -138,7 +138,7 @@ public final class CurateBenchCommand implements Callable<Integer> {
                 r.flinkReadFloor().recordsPerSecond() / r.rawConsumer().recordsPerSecond(),
                 r.curation().cpuMicrosPerRecord() - r.flinkReadFloor().cpuMicrosPerRecord(),
                 r.curation().cpuMicrosPerRecord(), r.flinkReadFloor().cpuMicrosPerRecord());
-        // The least job that writes the same outputs: what no curation job could beat on this machine.
+        // The least job that writes the same outputs: what no Flink job with those outputs beats on this machine.
         PartitionLocalCeiling.Counts cc = r.ceilingCounts();
         System.out.printf(Locale.ROOT, "  partition-local ceiling / raw consumer: %.2f; the curation job reaches %.2f"
                         + " of it (ceiling: %,d in, %,d pairs against the job's %,d, %,d late, %,d invalid, %,d"

@@ -61,7 +61,7 @@ import org.apache.parquet.io.LocalInputFile;
  *   <li><b>curation job</b>: a bounded {@link CurationJob} run from the same topic to a committed Parquet snapshot,
  *       wall-clock from submission to the written manifest, MiniCluster start-up included;
  *   <li><b>partition-local ceiling</b>: the least job that writes the same outputs ({@link PartitionLocalCeiling}),
- *       at one subtask per partition: a bound on what any curation job could reach here;
+ *       at one subtask per partition: a bound on what a Flink job with those outputs reaches here;
  *   <li><b>latency</b>: an unbounded job on a second topic while judgements are produced at a fixed rate with their
  *       event time set when they are sent; a pair's latency is the time its Parquet file appeared committed (polled
  *       every 20 ms) minus the event time of the judgement that completed it (pairs are emitted after {@code minVotes}

@@ -49,12 +49,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * A bound on what any curation job could reach here, not a curation job: the least work that still writes the curation
- * job's two outputs, at one subtask per partition. Each subtask reads its partitions and, in one chained task without
- * a network exchange, decodes and validates each judgement, dedupes it by event id, buffers it with its comparison in
- * a plain map and, at the job's vote count, decides the comparison by majority vote with the job's curator, writing
- * the pairs to Parquet (the job's writer) and to a pairs topic (exactly once, the job's producer settings); at the end
- * of the input it decides the comparisons still open, as the bounded job does, so it writes the job's pairs.
+ * A bound on what a Flink curation job reaches here, not a curation job: the least work that still writes the curation
+ * job's two outputs with the same connectors and writer, at one subtask per partition. Each subtask reads its
+ * partitions and, in one chained task without a network exchange, decodes and validates each judgement, dedupes it by
+ * event id, buffers it with its comparison in a plain map and, at the job's vote count, decides the comparison by
+ * majority vote with the job's curator, writing the pairs to Parquet (the job's writer) and to a pairs topic (exactly
+ * once, the job's producer settings); at the end of the input it decides the comparisons still open, as the bounded
+ * job does, so it writes the job's pairs.
  *
  * <p>What it leaves out is what makes the curation job correct and complete: its state is in no checkpoint (a failure
  * would lose it), it fits no annotator model and publishes no estimates, it has no event time (no comparison window,
