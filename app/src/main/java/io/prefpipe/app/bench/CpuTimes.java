@@ -32,13 +32,17 @@ final class CpuTimes {
     static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
     static final String UNSAMPLED = "unsampled (threads that ended, VM)";
 
-    /** Groups of threads by name, first match wins; the names are those Flink gives the curation job's tasks. */
+    /**
+     * Groups of threads by name, first match wins; the names are those Flink gives the curation job's tasks and the
+     * {@link PartitionLocalCeiling}'s.
+     */
     private static final List<Map.Entry<String, Pattern>> GROUPS = List.of(
             Map.entry("source: decode, validate", Pattern.compile("^Source: feedback source")),
             Map.entry("source: Kafka fetcher", Pattern.compile("^Source Data Fetcher")),
             Map.entry("dedupe, votes", Pattern.compile("^dedupe by event id")),
             Map.entry("curate, Parquet + pairs writers", Pattern.compile("^curate comparisons")),
             Map.entry("estimate annotators", Pattern.compile("^estimate annotators")),
+            Map.entry("ceiling: its one chained task", Pattern.compile("^Source: ceiling source")),
             Map.entry("checkpoints (async part)", Pattern.compile("^AsyncOperations")),
             Map.entry("Kafka producers (sinks)", Pattern.compile("^kafka-producer-network-thread")),
             Map.entry("Kafka broker", Pattern.compile("^(data-plane-kafka|kafka-|TxnMarkerSender|quorum-"

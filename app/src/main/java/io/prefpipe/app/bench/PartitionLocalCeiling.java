@@ -91,7 +91,7 @@ final class PartitionLocalCeiling {
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .build();
         DataStream<PreferencePair> pairs = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "feedback source")
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "ceiling source")
                 .transform("curate partition-locally", new AvroTypeInfo<>(PreferencePair.class),
                         new CurateLocally(emitAfterVotes));
         pairs.sinkTo(FileSink.forBulkFormat(new org.apache.flink.core.fs.Path(parquetDir.toUri()),

@@ -47,7 +47,8 @@ class CurateBenchCommandITCase {
                         + " most [\\d,]+ judgements/s on \\d+ cores")
                 .containsPattern("Flink read floor / raw consumer: \\d+\\.\\d\\d; over the floor the curation graph"
                         + " takes -?\\d+\\.\\d CPU-µs per judgement")
-                .containsPattern("JVM: JIT compilers\\s+[\\d.]+ s\\s+[\\d.]+ s\\s+[\\d.]+ s");
+                .containsPattern("JVM: JIT compilers\\s+[\\d.]+ s\\s+[\\d.]+ s\\s+[\\d.]+ s\\s+[\\d.]+ s")
+                .containsPattern("ceiling: its one chained task\\s+0\\.00 s\\s+0\\.00 s\\s+0\\.00 s\\s+[\\d.]+ s");
     }
 
     @Test
