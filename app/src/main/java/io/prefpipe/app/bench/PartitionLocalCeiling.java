@@ -2,11 +2,11 @@ package io.prefpipe.app.bench;
 
 import io.prefpipe.flink.curate.Aggregators;
 import io.prefpipe.flink.curate.CurationJob;
+import io.prefpipe.flink.curate.CurationJobOptions;
+import io.prefpipe.flink.curate.CurationSinks;
 import io.prefpipe.flink.curate.PreferencePairs;
-import io.prefpipe.flink.kafka.AvroKafkaSerializationSchema;
 import io.prefpipe.flink.kafka.KafkaPayload;
 import io.prefpipe.flink.kafka.RawPayloadDeserializationSchema;
-import io.prefpipe.flink.parquet.SpecificParquetWriters;
 import io.prefpipe.ingestion.kafka.AvroCodec;
 import io.prefpipe.ingestion.kafka.AvroDecodeException;
 import io.prefpipe.ingestion.validate.ContentFingerprint;
@@ -31,9 +31,6 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.file.sink.FileSink;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -42,19 +39,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
-import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * A bound on what a Flink curation job reaches here, not a curation job: the least work that still writes the curation
  * job's two outputs with the same connectors and writer, at one subtask per partition. Each subtask reads its
  * partitions and, in one chained task without a network exchange, decodes and validates each judgement, dedupes it by
  * event id, buffers it with its comparison in a plain map and, at the job's vote count, decides the comparison by
- * majority vote with the job's curator, writing the pairs to Parquet (the job's writer) and to a pairs topic (exactly
- * once, the job's producer settings); at the end of the input it decides the comparisons still open, as the bounded
+ * majority vote with the job's curator, writing the pairs through the job's own sinks ({@link CurationSinks}) to
+ * Parquet and to a pairs topic; at the end of the input it decides the comparisons still open, as the bounded
  * job does, so it writes the job's pairs.
  *
  * <p>What it leaves out is what makes the curation job correct and complete: its state is in no checkpoint (a failure
@@ -94,22 +88,10 @@ final class PartitionLocalCeiling {
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "ceiling source")
                 .transform("curate partition-locally", new AvroTypeInfo<>(PreferencePair.class),
                         new CurateLocally(emitAfterVotes));
-        pairs.sinkTo(FileSink.forBulkFormat(new org.apache.flink.core.fs.Path(parquetDir.toUri()),
-                                SpecificParquetWriters.zstd(PreferencePair.class))
-                        .withBucketAssigner(new BasePathBucketAssigner<>())
-                        .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("pairs")
-                                .withPartSuffix(".parquet").build())
-                        .build())
+        pairs.sinkTo(CurationSinks.parquet(new org.apache.flink.core.fs.Path(parquetDir.toUri())))
                 .name("Parquet sink");
-        pairs.sinkTo(KafkaSink.<PreferencePair>builder()
-                        .setBootstrapServers(bootstrap)
-                        .setRecordSerializer(new AvroKafkaSerializationSchema<>(pairsTopic, PreferencePair.class,
-                                PreferencePair::getPairId))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(id)
-                        .setProperty(ProducerConfig.LINGER_MS_CONFIG, "20")
-                        .setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024))
-                        .build())
+        pairs.sinkTo(CurationSinks.exactlyOnce(bootstrap, pairsTopic, PreferencePair.class, PreferencePair::getPairId,
+                        id, CurationJobOptions.TRANSACTION_TIMEOUT.defaultValue()))
                 .name("pairs sink");
         JobExecutionResult result = env.execute("prefpipe bench: partition-local ceiling");
         return new Counts(counter(result, CurateLocally.IN), counter(result, CurateLocally.PAIRS),

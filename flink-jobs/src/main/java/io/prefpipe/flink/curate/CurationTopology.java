@@ -1,13 +1,10 @@
 package io.prefpipe.flink.curate;
 
-import io.prefpipe.flink.kafka.AvroKafkaSerializationSchema;
 import io.prefpipe.flink.kafka.KafkaPayload;
 import io.prefpipe.flink.kafka.RawPayloadDeserializationSchema;
 import io.prefpipe.flink.kafka.RestorableBoundedSource;
 import io.prefpipe.flink.kafka.SourcePlan;
-import io.prefpipe.flink.parquet.SpecificParquetWriters;
 import io.prefpipe.flink.snapshot.CheckpointLedger;
-import io.prefpipe.flink.snapshot.SnapshotFiles;
 import io.prefpipe.schema.AnnotatorEstimate;
 import io.prefpipe.schema.DeadLetter;
 import io.prefpipe.schema.FeedbackEvent;
@@ -20,8 +17,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -32,11 +27,8 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
-import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The job graph: feedback source (the Avro and the JSON topic) → decode and validate (dead letters to their topic) →
@@ -131,7 +123,9 @@ final class CurationTopology {
                 .uid("curate")
                 .name("curate comparisons");
 
-        pairs.sinkTo(parquetSink(config)).uid("parquet-sink").name("Parquet sink");
+        pairs.sinkTo(CurationSinks.parquet(new Path(config.snapshotLocation())))
+                .uid("parquet-sink")
+                .name("Parquet sink");
         pairs.sinkTo(kafkaSink(config, config.pairsTopic(), PreferencePair.class, PreferencePair::getPairId, "pairs"))
                 .uid("pairs-sink")
                 .name("pairs sink");
@@ -159,31 +153,7 @@ final class CurationTopology {
 
     private static <T extends SpecificRecord> KafkaSink<T> kafkaSink(
             CurationJobConfig config, String topic, Class<T> type, SerializableFunction<T, String> key, String name) {
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setRecordSerializer(new AvroKafkaSerializationSchema<>(topic, type, key))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        Long.toString(config.transactionTimeout().toMillis()))
-                // Records become visible only when the checkpoint commits the transaction, and the writer flushes
-                // at every checkpoint; waiting a little for full batches costs no latency and saves the producer and
-                // the broker most of their per-request work (a pair is over a kilobyte: 16 KB batches held ~12).
-                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "20")
-                .setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024))
-                .build();
-    }
-
-    private static FileSink<PreferencePair> parquetSink(CurationJobConfig config) {
-        // Bulk formats roll on every checkpoint; part files are renamed to their final, visible names only when that
-        // checkpoint completes. All files go straight into the snapshot folder (no date buckets).
-        return FileSink.forBulkFormat(new Path(config.snapshotLocation()),
-                        SpecificParquetWriters.zstd(PreferencePair.class))
-                .withBucketAssigner(new BasePathBucketAssigner<>())
-                .withOutputFileConfig(OutputFileConfig.builder()
-                        .withPartPrefix("pairs")
-                        .withPartSuffix(SnapshotFiles.PARQUET_SUFFIX)
-                        .build())
-                .build();
+        return CurationSinks.exactlyOnce(config.bootstrapServers(), topic, type, key,
+                config.transactionalIdPrefix() + "-" + name, config.transactionTimeout());
     }
 }
